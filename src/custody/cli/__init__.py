@@ -1,0 +1,54 @@
+"""The ``custody`` command line: ``custody.cli:main(argv) -> int``.
+
+Exit codes: 0 success, 1 verification failed, 2 bad input or usage. Errors are one line
+on standard error, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from custody.cli._commands import COMMANDS
+from custody.cli._context import Context
+from custody.cli._parser import UsageError, build_parser
+from custody.errors import CustodyError, VerificationError
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+
+def main(
+    argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    """Run one ``custody`` command and return its exit code."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as exc:
+        print(f"error: {exc}", file=err)
+        return EXIT_BAD_INPUT
+    except SystemExit as exc:  # --help and --version exit through argparse
+        return int(exc.code or 0)
+    sub = next((getattr(args, name) for name in vars(args) if name.endswith("_command")), None)
+    command = COMMANDS[(args.command, sub)]
+    try:
+        return command(args, Context(args.ledger, args.passphrase_file), out)
+    except VerificationError as exc:
+        print(f"verification failed: {exc}", file=err)
+        return EXIT_FAILED
+    except CustodyError as exc:
+        print(f"error: {exc}", file=err)
+        return EXIT_BAD_INPUT
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
+
+
+__all__ = ["EXIT_BAD_INPUT", "EXIT_FAILED", "EXIT_OK", "main", "run"]

@@ -1,0 +1,94 @@
+"""What commands share: the ledger path, passphrases, key files and argument parsing."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from custody.crypto import PublicKey, SigningKey
+from custody.errors import InvalidInput, KeyFileError
+from custody.ledger import Ledger
+from custody.model import utc_datetime
+
+DEFAULT_LEDGER = "custody.db"
+_MAX_PASSPHRASE_FILE = 4096
+
+
+class Context:
+    """Global options of one command-line run."""
+
+    def __init__(self, ledger: str | None, passphrase_file: str | None) -> None:
+        self.ledger_path = Path(ledger or os.environ.get("CUSTODY_LEDGER") or DEFAULT_LEDGER)
+        self._passphrase_file = passphrase_file
+
+    def open_ledger(self) -> Ledger:
+        """Open the ledger named by ``--ledger``."""
+        return Ledger.open(self.ledger_path)
+
+    def passphrase(self, purpose: str, *, confirm: bool = False) -> bytes:
+        """The passphrase for a key file, from a file, the environment or a prompt."""
+        if self._passphrase_file:
+            return _read_passphrase_file(Path(self._passphrase_file))
+        from_env = os.environ.get("CUSTODY_PASSPHRASE")
+        if from_env:
+            return from_env.encode()
+        if not sys.stdin.isatty():
+            raise InvalidInput(
+                "no passphrase: use --passphrase-file or set CUSTODY_PASSPHRASE", field=purpose
+            )
+        first = getpass.getpass(f"Passphrase for {purpose}: ")
+        if confirm and getpass.getpass("Repeat passphrase: ") != first:
+            raise InvalidInput("the passphrases differ", field=purpose)
+        return first.encode()
+
+    def signing_key(self, path: str) -> SigningKey:
+        """Load a private key file, asking for its passphrase if it is encrypted."""
+        data = _read_key(path)
+        if b"ENCRYPTED PRIVATE KEY" not in data:
+            return SigningKey.from_pem(data, None)
+        return SigningKey.from_pem(data, self.passphrase(path))
+
+    def public_key(self, path: str) -> PublicKey:
+        """The public key in a public key file, or of a private key file."""
+        data = _read_key(path)
+        if b"-----BEGIN PUBLIC KEY-----" in data:
+            return PublicKey.from_pem(data)
+        return self.signing_key(path).public
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """Parse ``--at``: ISO 8601 with a UTC offset (``2026-11-20T09:30:00+01:00``)."""
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise InvalidInput(f"{value!r} is not an ISO 8601 time", field="--at") from exc
+    if parsed.tzinfo is None:
+        raise InvalidInput("give the UTC offset, e.g. 2026-11-20T09:30:00+01:00", field="--at")
+    return utc_datetime(parsed)
+
+
+def _read_key(path: str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(64 * 1024 + 1)
+    except OSError as exc:
+        raise KeyFileError(f"cannot read key file ({exc.strerror})", field=path) from exc
+
+
+def _read_passphrase_file(path: Path) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(_MAX_PASSPHRASE_FILE + 1)
+    except OSError as exc:
+        raise InvalidInput(
+            f"cannot read passphrase file ({exc.strerror})", field=str(path)
+        ) from exc
+    passphrase = raw.rstrip(b"\r\n")
+    if not passphrase or len(raw) > _MAX_PASSPHRASE_FILE:
+        raise InvalidInput("the passphrase file must hold one non-empty line", field=str(path))
+    return passphrase

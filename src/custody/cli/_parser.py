@@ -1,0 +1,200 @@
+"""The command-line grammar: every command, option and its help text."""
+
+from __future__ import annotations
+
+import argparse
+
+# Event commands on the command line, and the event type each records.
+EVENT_COMMANDS = {
+    "transfer": "transferred",
+    "receive": "received",
+    "seal": "sealed",
+    "store": "stored",
+    "access": "accessed",
+    "analyse": "analysed",
+    "return": "returned",
+    "dispose": "disposed",
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argparse parser whose errors raise instead of exiting, so main() returns 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message}")
+
+
+class UsageError(Exception):
+    """The command line itself is wrong (exit code 2)."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``custody`` parser with all its sub-commands."""
+    parser = _Parser(
+        prog="custody",
+        description="Forensic chain of custody: signed, "
+        "hash-chained custody events in an append-only Merkle log.",
+    )
+    parser.add_argument(
+        "--ledger", metavar="PATH", help="ledger file (default: $CUSTODY_LEDGER or ./custody.db)"
+    )
+    parser.add_argument(
+        "--passphrase-file",
+        metavar="FILE",
+        help="read key passphrases from FILE (default: $CUSTODY_PASSPHRASE, "
+        "or a prompt on a terminal)",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    _init(commands)
+    _keys(commands)
+    _actors(commands)
+    _cases(commands)
+    _items(commands)
+    _event(commands)
+    _log(commands)
+    _checkpoint(commands)
+    _verify(commands)
+    return parser
+
+
+def _init(commands: argparse._SubParsersAction[_Parser]) -> None:
+    init = commands.add_parser("init", help="create a new ledger file")
+    init.add_argument(
+        "--origin", required=True, help="the log's identity, e.g. custody.example.org/unit-7"
+    )
+    init.add_argument(
+        "--log-key",
+        required=True,
+        metavar="KEYFILE",
+        help="key file (private or public) of the key that signs checkpoints",
+    )
+
+
+def _keys(commands: argparse._SubParsersAction[_Parser]) -> None:
+    keys = commands.add_parser("keys", help="create and show Ed25519 keys")
+    sub = keys.add_subparsers(dest="keys_command", required=True, parser_class=_Parser)
+    new = sub.add_parser("new", help="generate a key and save it encrypted")
+    new.add_argument("out", metavar="KEYFILE", help="file to create (never overwritten)")
+    new.add_argument("--public-out", metavar="FILE", help="also write the public key (PEM)")
+    new.add_argument(
+        "--unencrypted",
+        action="store_true",
+        help="store the private key WITHOUT a passphrase (not recommended)",
+    )
+    show = sub.add_parser("show", help="show a key's id and public key")
+    show.add_argument("keyfile", metavar="KEYFILE", help="private or public key file")
+    show.add_argument("--pem", action="store_true", help="print the public key as PEM")
+    show.add_argument("--json", action="store_true", help="print JSON")
+
+
+def _actors(commands: argparse._SubParsersAction[_Parser]) -> None:
+    actor = commands.add_parser("actor", help="register who holds a key")
+    sub = actor.add_subparsers(dest="actor_command", required=True, parser_class=_Parser)
+    add = sub.add_parser("add", help="register a key's holder in the ledger")
+    add.add_argument("keyfile", metavar="KEYFILE", help="private or public key file")
+    add.add_argument("--name", required=True)
+    add.add_argument("--role", required=True, help="e.g. custodian, clinician, analyst")
+    add.add_argument("--organisation")
+    listing = sub.add_parser("list", help="list registered actors")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+
+
+def _cases(commands: argparse._SubParsersAction[_Parser]) -> None:
+    case = commands.add_parser("case", help="open and list cases")
+    sub = case.add_subparsers(dest="case_command", required=True, parser_class=_Parser)
+    new = sub.add_parser("new", help="open a case (a signed 'opened' event)")
+    new.add_argument("case", metavar="CASE", help="case reference, e.g. NPM-2026-014")
+    _signing(new)
+    _common_fields(new)
+    listing = sub.add_parser("list", help="list cases")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+
+
+def _items(commands: argparse._SubParsersAction[_Parser]) -> None:
+    item = commands.add_parser("item", help="bring physical items into custody")
+    sub = item.add_subparsers(dest="item_command", required=True, parser_class=_Parser)
+    add = sub.add_parser("add", help="record a physical item's acquisition")
+    add.add_argument("case", metavar="CASE")
+    add.add_argument("item", metavar="ITEM", help="item id as written on its label")
+    add.add_argument("--description", required=True)
+    add.add_argument("--packaging")
+    add.add_argument(
+        "--seal",
+        action="append",
+        default=[],
+        metavar="NUMBER",
+        help="seal number on the packaging (repeat for several)",
+    )
+    add.add_argument("--storage", metavar="LOCATION", help="where the item is kept")
+    add.add_argument("--condition", help="condition of the item and packaging")
+    _signing(add)
+    _common_fields(add)
+
+
+def _event(commands: argparse._SubParsersAction[_Parser]) -> None:
+    event = commands.add_parser("event", help="record a custody event on an item")
+    event.add_argument(
+        "kind",
+        choices=sorted(EVENT_COMMANDS),
+        metavar="KIND",
+        help="one of: " + ", ".join(sorted(EVENT_COMMANDS)),
+    )
+    event.add_argument("case", metavar="CASE")
+    event.add_argument("item", metavar="ITEM")
+    event.add_argument(
+        "--to", metavar="KEYID", help="transfer: the recipient's key id (hex) or key file"
+    )
+    event.add_argument(
+        "--counterparty", help="return: who received the item; others: who else took part"
+    )
+    event.add_argument(
+        "--seal",
+        action="append",
+        default=[],
+        metavar="NUMBER",
+        help="seal numbers put on, released or seen (repeat for several)",
+    )
+    event.add_argument(
+        "--seal-state", choices=["intact", "broken", "unsealed"], help="state of the seals as seen"
+    )
+    event.add_argument("--condition", help="condition of the item and packaging")
+    _signing(event)
+    _common_fields(event)
+
+
+def _log(commands: argparse._SubParsersAction[_Parser]) -> None:
+    log = commands.add_parser("log", help="show a case's custody timeline")
+    log.add_argument("case", metavar="CASE")
+    log.add_argument("--json", action="store_true", help="print JSON for scripts")
+
+
+def _checkpoint(commands: argparse._SubParsersAction[_Parser]) -> None:
+    checkpoint = commands.add_parser("checkpoint", help="sign a checkpoint of the log")
+    checkpoint.add_argument("--key", required=True, metavar="KEYFILE", help="the log key")
+    checkpoint.add_argument("--out", metavar="FILE", help="also write the note to FILE")
+
+
+def _verify(commands: argparse._SubParsersAction[_Parser]) -> None:
+    verify = commands.add_parser("verify-ledger", help="verify the whole ledger or one case")
+    verify.add_argument("--trust", metavar="FILE", help="your trust policy (JSON)")
+    verify.add_argument(
+        "--checkpoint",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a checkpoint you kept earlier; the log must be consistent with it",
+    )
+    verify.add_argument("--case", metavar="CASE", help="verify only this case's events")
+    verify.add_argument("--json", action="store_true", help="print the report as JSON")
+
+
+def _signing(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--key", required=True, metavar="KEYFILE", help="your signing key")
+    command.add_argument(
+        "--at", metavar="TIME", help="claimed time, ISO 8601 with offset (default: now)"
+    )
+
+
+def _common_fields(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--place", help="where it happened")
+    command.add_argument("--purpose", help="why")

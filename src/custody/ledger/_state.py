@@ -1,0 +1,252 @@
+"""The custody state machine: which histories are possible.
+
+The same rules serve two callers. On append, any violation refuses the event
+(:class:`~custody.errors.TransitionRefused`); on verification, every violation becomes a
+problem in the report and the machine moves on, so one bad event does not hide the rest.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from custody.model import (
+    FINAL_EVENTS,
+    FIRST_ITEM_EVENTS,
+    Event,
+    EventType,
+    SealState,
+)
+
+# Events only the current holder may record: they move, seal or end custody of the item.
+_HOLDER_ONLY = frozenset(
+    {
+        EventType.SEALED,
+        EventType.TRANSFERRED,
+        EventType.STORED,
+        EventType.RETURNED,
+        EventType.DISPOSED,
+    }
+)
+# Events about the record rather than the item: allowed in transit and after custody ends.
+_RECORD_ONLY = frozenset({EventType.EXPORTED})
+_CASE_CHAIN_EVENTS = frozenset({EventType.OPENED, EventType.EXPORTED})
+# Events that may say which seals they saw; INTACT must then match what the item carries.
+_SEAL_OBSERVING = frozenset(
+    {
+        EventType.STORED,
+        EventType.ACCESSED,
+        EventType.ANALYSED,
+        EventType.RETURNED,
+        EventType.DISPOSED,
+    }
+)
+
+
+@attrs.frozen
+class Violation:
+    """One broken rule: a stable code and a sentence naming what is wrong."""
+
+    code: str
+    message: str
+
+
+@attrs.frozen
+class PendingTransfer:
+    """A transfer released by the holder and not yet acknowledged by its recipient."""
+
+    recipient: bytes
+    seals: tuple[str, ...]
+    seal_state: SealState | None
+
+
+@attrs.frozen
+class ChainState:
+    """What the events of one chain so far establish.
+
+    Attributes:
+        next_seq: the sequence number the next event must carry.
+        head: leaf hash of the last event (``None`` for an empty chain).
+        holder: key id of the actor who holds the item.
+        seals: seal numbers the item carries now.
+        pending: a transfer awaiting acknowledgement.
+        ended_by: the event type that ended custody (returned or disposed).
+    """
+
+    next_seq: int = 0
+    head: bytes | None = None
+    holder: bytes | None = None
+    seals: tuple[str, ...] = ()
+    pending: PendingTransfer | None = None
+    ended_by: EventType | None = None
+
+
+EMPTY = ChainState()
+
+
+def violations(state: ChainState, event: Event) -> list[Violation]:
+    """Every rule ``event`` breaks when appended to a chain in ``state``."""
+    found = _link_violations(state, event)
+    if event.item is None:
+        found += _case_chain_violations(state, event)
+    else:
+        found += _item_violations(state, event)
+    return found
+
+
+def advance(state: ChainState, event: Event, leaf_hash: bytes) -> ChainState:
+    """The chain's state after ``event`` (applied even if it broke rules, for reporting)."""
+    body = event.body
+    changes: dict[str, object] = {"next_seq": event.seq + 1, "head": leaf_hash}
+    kind = body.type
+    if kind in FIRST_ITEM_EVENTS:
+        changes.update(holder=event.actor, seals=body.seals)
+    elif kind is EventType.SEALED:
+        changes["seals"] = body.seals
+    elif kind is EventType.TRANSFERRED and body.recipient is not None:
+        changes["pending"] = PendingTransfer(body.recipient, body.seals, body.seal_state)
+    elif kind is EventType.RECEIVED:
+        changes.update(holder=event.actor, seals=body.seals, pending=None)
+    elif kind in FINAL_EVENTS:
+        changes["ended_by"] = kind
+    if kind in (EventType.ACCESSED, EventType.ANALYSED) and body.seal_state is SealState.BROKEN:
+        changes["seals"] = ()  # opened for examination; a later "sealed" event reseals it
+    return attrs.evolve(state, **changes)  # type: ignore[arg-type]
+
+
+def _link_violations(state: ChainState, event: Event) -> list[Violation]:
+    found = []
+    if event.seq != state.next_seq:
+        found.append(
+            Violation(
+                "CHAIN_SEQ", f"sequence number {event.seq} where {state.next_seq} was expected"
+            )
+        )
+    if event.prev != state.head:
+        found.append(Violation("CHAIN_PREV", "does not link to the previous event of its chain"))
+    return found
+
+
+def _case_chain_violations(state: ChainState, event: Event) -> list[Violation]:
+    kind = event.type
+    if kind not in _CASE_CHAIN_EVENTS:
+        return [Violation("EVENT_NOT_ALLOWED", f"a {kind} event must name an item")]
+    if (kind is EventType.OPENED) != (state.next_seq == 0 and event.seq == 0):
+        return [Violation("FIRST_EVENT", "a case chain starts with exactly one opened event")]
+    return []
+
+
+def _item_violations(state: ChainState, event: Event) -> list[Violation]:
+    kind = event.type
+    first = state.next_seq == 0
+    if kind is EventType.OPENED:
+        return [Violation("EVENT_NOT_ALLOWED", "an opened event is about a case, not an item")]
+    if first or kind in FIRST_ITEM_EVENTS:
+        if not (first and kind in FIRST_ITEM_EVENTS):
+            return [
+                Violation(
+                    "FIRST_EVENT", "an item chain starts with exactly one acquired or derived event"
+                )
+            ]
+        return []
+    if kind in _RECORD_ONLY:
+        return []
+    if state.ended_by is not None:
+        return [Violation("AFTER_END", f"a {kind} event after the item was {state.ended_by}")]
+    if state.pending is not None:
+        return _pending_violations(state.pending, event)
+    if kind is EventType.RECEIVED:
+        return [Violation("RECEIVE_WITHOUT_TRANSFER", "received, but no transfer is pending")]
+    return _holding_violations(state, event)
+
+
+def _pending_violations(pending: PendingTransfer, event: Event) -> list[Violation]:
+    if event.type is not EventType.RECEIVED:
+        return [
+            Violation(
+                "TRANSFER_UNACKNOWLEDGED",
+                f"a {event.type} event before the pending transfer was received",
+            )
+        ]
+    if event.actor != pending.recipient:
+        return [
+            Violation(
+                "WRONG_RECIPIENT",
+                f"received by {event.actor.hex()[:16]}…, but the transfer named "
+                f"{pending.recipient.hex()[:16]}…",
+            )
+        ]
+    return _receipt_seal_violations(pending.seals, event)
+
+
+def _receipt_seal_violations(released: tuple[str, ...], event: Event) -> list[Violation]:
+    state, seen = event.body.seal_state, event.body.seals
+    if state is None:
+        return [Violation("SEAL_STATE_MISSING", "a receipt must state the seals seen")]
+    if state is SealState.INTACT and seen != released:
+        return [
+            Violation(
+                "SEAL_MISMATCH",
+                f"seals {_show(seen)} seen as intact, but {_show(released)} were released",
+            )
+        ]
+    if state is SealState.UNSEALED and released:
+        return [
+            Violation(
+                "SEAL_MISMATCH", f"received unsealed, but seals {_show(released)} were released"
+            )
+        ]
+    return []
+
+
+def _holding_violations(state: ChainState, event: Event) -> list[Violation]:
+    kind, body = event.type, event.body
+    found = []
+    if kind in _HOLDER_ONLY and event.actor != state.holder:
+        found.append(Violation("NOT_HOLDER", f"only the current holder may record {kind}"))
+    if kind is EventType.TRANSFERRED:
+        found += _transfer_violations(state, event)
+    elif kind is EventType.SEALED and not body.seals:
+        found.append(Violation("SEALS_MISSING", "a sealed event must list the new seals"))
+    elif kind is EventType.RETURNED and body.counterparty is None:
+        found.append(Violation("COUNTERPARTY_MISSING", "a return must name who received it"))
+    elif (
+        kind in _SEAL_OBSERVING
+        and body.seal_state is SealState.INTACT
+        and body.seals != state.seals
+    ):
+        found.append(
+            Violation(
+                "SEAL_MISMATCH",
+                f"seals {_show(body.seals)} seen as intact, "
+                f"but the item carries {_show(state.seals)}",
+            )
+        )
+    return found
+
+
+def _transfer_violations(state: ChainState, event: Event) -> list[Violation]:
+    body = event.body
+    if body.counterparty is None:
+        return [Violation("RECIPIENT_MISSING", "a transfer must name its recipient's key id")]
+    if body.recipient is None:
+        return [
+            Violation(
+                "RECIPIENT_MISSING",
+                "a transfer's counterparty must be the recipient's key id (64 hex)",
+            )
+        ]
+    if body.recipient == event.actor:
+        return [Violation("SELF_TRANSFER", "the holder cannot transfer an item to themselves")]
+    if body.seals != state.seals:
+        return [
+            Violation(
+                "SEAL_MISMATCH",
+                f"released with seals {_show(body.seals)}, but the "
+                f"item carries {_show(state.seals)}",
+            )
+        ]
+    return []
+
+
+def _show(seals: tuple[str, ...]) -> str:
+    return "[" + ", ".join(seals) + "]" if seals else "none"

@@ -1,0 +1,315 @@
+"""Custody events: what happened to an item, said by whom, when, where and why.
+
+An :class:`Event` is the exact content of one signed statement. Its dict form
+(:meth:`Event.to_dict`) is what the deterministic CBOR encoder turns into the signed payload;
+the byte layout is specified in ``docs/formats.md``.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from datetime import datetime
+from types import MappingProxyType
+from typing import Any, TypeVar
+
+import attrs
+
+from custody.errors import InvalidInput
+from custody.model._parties import Place
+from custody.model._values import (
+    KEY_ID_SIZE,
+    SHA256_SIZE,
+    check_digest,
+    check_seal,
+    count_field,
+    digest_field,
+    from_millis,
+    reference_field,
+    text_field,
+    to_millis,
+    utc_datetime,
+)
+
+FORMAT_VERSION = 1
+_E = TypeVar("_E", bound=enum.StrEnum)
+
+
+class EventType(enum.StrEnum):
+    """The kinds of custody event (DESIGN.md, "The record")."""
+
+    OPENED = "opened"  # a case is opened; first event of the case chain
+    ACQUIRED = "acquired"  # an item enters custody; first event of an item chain
+    DERIVED = "derived"  # an item made from another (thumbnail, redacted copy); first event
+    SEALED = "sealed"  # new seals put on the packaging
+    TRANSFERRED = "transferred"  # the holder releases the item to a named recipient
+    RECEIVED = "received"  # the named recipient acknowledges it, with the seal state seen
+    STORED = "stored"  # put into a storage location
+    ACCESSED = "accessed"  # looked at or copied without being changed
+    ANALYSED = "analysed"  # examined or analysed
+    RETURNED = "returned"  # handed back to its owner or source; custody ends
+    DISPOSED = "disposed"  # destroyed or otherwise disposed of; custody ends
+    EXPORTED = "exported"  # included in an exported bundle
+
+
+#: Event types that may start an item's chain.
+FIRST_ITEM_EVENTS = frozenset({EventType.ACQUIRED, EventType.DERIVED})
+#: Event types after which an item's chain is closed.
+FINAL_EVENTS = frozenset({EventType.RETURNED, EventType.DISPOSED})
+
+
+class SealState(enum.StrEnum):
+    """The state of the seals as seen by the actor of the event."""
+
+    INTACT = "intact"  # every listed seal present and unbroken
+    BROKEN = "broken"  # at least one seal broken, missing or of another number
+    UNSEALED = "unsealed"  # the item carries no seal
+
+
+@attrs.frozen
+class Artifact:
+    """A file an event is about or produced: name, SHA-256 and size (in-toto style subject)."""
+
+    name: str = attrs.field(validator=text_field(1024))
+    sha256: bytes = attrs.field(validator=digest_field(SHA256_SIZE))
+    size: int = attrs.field(validator=count_field)
+    media_type: str | None = attrs.field(default=None, validator=text_field(255))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The artifact as a CBOR-ready dict."""
+        out: dict[str, Any] = {"name": self.name, "sha256": self.sha256, "size": self.size}
+        if self.media_type is not None:
+            out["media_type"] = self.media_type
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Artifact:
+        """Build an artifact from :meth:`to_dict` output."""
+        fields = _expect_map(
+            data, "artifact", required={"name", "sha256", "size"}, optional={"media_type"}
+        )
+        return cls(**fields)
+
+
+def sorted_seals(value: Any) -> tuple[str, ...]:
+    """Validate seal numbers and return them sorted, so equal sets compare equal."""
+    seals = tuple(value)
+    for seal in seals:
+        check_seal(seal, "seals")
+    if len(set(seals)) != len(seals):
+        raise InvalidInput("lists the same seal twice", field="seals")
+    return tuple(sorted(seals))
+
+
+def _artifacts(value: Any) -> tuple[Artifact, ...]:
+    artifacts = tuple(value)
+    if not all(isinstance(a, Artifact) for a in artifacts):
+        raise InvalidInput("must be Artifact values", field="artifacts")
+    return artifacts
+
+
+def _empty_details() -> Mapping[str, Any]:
+    return MappingProxyType({})
+
+
+def _frozen_details(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
+        raise InvalidInput("must be a map with text keys", field="details")
+    return MappingProxyType(dict(value))
+
+
+@attrs.frozen
+class EventBody:
+    """What the actor states about the item: everything but the chain position and signer.
+
+    Attributes:
+        type: the kind of event.
+        time: the claimed wall-clock time (a claim, never proof; DESIGN.md principle 6).
+        place: where it happened.
+        purpose: why (for example "DNA analysis requested by the prosecutor").
+        seals: seal numbers put on (``sealed``), released (``transferred``), seen
+            (``received``) or present (``acquired``), sorted.
+        seal_state: the state of the seals as seen by the actor.
+        condition: notes on the condition of the item and its packaging.
+        counterparty: for ``transferred``, the recipient's key id as hex; for ``returned``,
+            who received the item; otherwise who else took part.
+        description: what the item is (``acquired`` and ``derived``).
+        packaging: how it is packed (bag, box, envelope...).
+        artifacts: files the event is about (hash and size).
+        details: further structured facts (intake media facts, parent references...).
+    """
+
+    type: EventType = attrs.field(converter=EventType)
+    time: datetime = attrs.field(converter=utc_datetime)
+    place: Place | None = None
+    purpose: str | None = attrs.field(default=None, validator=text_field())
+    seals: tuple[str, ...] = attrs.field(default=(), converter=sorted_seals)
+    seal_state: SealState | None = attrs.field(
+        default=None, converter=attrs.converters.optional(SealState)
+    )
+    condition: str | None = attrs.field(default=None, validator=text_field())
+    counterparty: str | None = attrs.field(default=None, validator=text_field(500))
+    description: str | None = attrs.field(default=None, validator=text_field())
+    packaging: str | None = attrs.field(default=None, validator=text_field())
+    artifacts: tuple[Artifact, ...] = attrs.field(default=(), converter=_artifacts)
+    details: Mapping[str, Any] = attrs.field(factory=_empty_details, converter=_frozen_details)
+
+    @property
+    def recipient(self) -> bytes | None:
+        """For a transfer, the named recipient's key id; otherwise ``None``."""
+        if self.type is not EventType.TRANSFERRED or self.counterparty is None:
+            return None
+        try:
+            key_id = bytes.fromhex(self.counterparty)
+        except ValueError:
+            return None
+        return key_id if len(key_id) == KEY_ID_SIZE else None
+
+
+@attrs.frozen
+class Event:
+    """One custody event: the body plus its place in the item's chain and its signer.
+
+    Attributes:
+        case: the case reference.
+        item: the item reference, or ``None`` for events about the case itself.
+        seq: position in the chain of (case, item), counting from 0.
+        prev: the leaf hash of the previous event of the chain; ``None`` iff ``seq == 0``.
+        actor: the signer's key id (RFC 9679 thumbprint).
+        body: what the actor states.
+    """
+
+    case: str = attrs.field(validator=reference_field("case"))
+    item: str | None = attrs.field(validator=reference_field("item", optional=True))
+    seq: int = attrs.field(validator=count_field)
+    prev: bytes | None = attrs.field()
+    actor: bytes = attrs.field(validator=digest_field(KEY_ID_SIZE))
+    body: EventBody
+
+    @prev.validator
+    def _check_prev(self, attribute: attrs.Attribute[bytes | None], value: bytes | None) -> None:
+        if (value is None) != (self.seq == 0):
+            raise InvalidInput(
+                "must be absent exactly for the first event of a chain", field=attribute.name
+            )
+        if value is not None:
+            check_digest(value, attribute.name)
+
+    @property
+    def type(self) -> EventType:
+        """Shortcut for ``body.type``."""
+        return self.body.type
+
+    def to_dict(self) -> dict[str, Any]:
+        """The event as the CBOR-ready map that is signed; absent optional fields left out."""
+        body = self.body
+        out: dict[str, Any] = {
+            "v": FORMAT_VERSION,
+            "type": body.type.value,
+            "case": self.case,
+            "seq": self.seq,
+            "prev": self.prev,
+            "actor": self.actor,
+            "time": to_millis(body.time),
+        }
+        if self.item is not None:
+            out["item"] = self.item
+        optional: dict[str, Any] = {
+            "place": body.place.to_dict() if body.place else None,
+            "purpose": body.purpose,
+            "seals": list(body.seals) or None,
+            "seal_state": body.seal_state.value if body.seal_state else None,
+            "condition": body.condition,
+            "counterparty": body.counterparty,
+            "description": body.description,
+            "packaging": body.packaging,
+            "artifacts": [a.to_dict() for a in body.artifacts] or None,
+            "details": dict(body.details) or None,
+        }
+        out.update((key, value) for key, value in optional.items() if value is not None)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Event:
+        """Build an event from a decoded payload map, refusing unknown or missing keys.
+
+        Raises:
+            InvalidInput: naming the first offending field.
+        """
+        fields = _expect_map(data, "event", required=_REQUIRED, optional=_OPTIONAL)
+        if fields.pop("v") != FORMAT_VERSION:
+            raise InvalidInput(f"unsupported event format version {data['v']!r}", field="v")
+        if not isinstance(fields["time"], int) or isinstance(fields["time"], bool):
+            raise InvalidInput("must be integer milliseconds", field="time")
+        body = EventBody(
+            type=_enum(EventType, fields["type"], "type"),
+            time=from_millis(fields["time"]),
+            place=Place.from_dict(fields["place"]) if "place" in fields else None,
+            purpose=fields.get("purpose"),
+            seals=_list(fields.get("seals", []), "seals"),
+            seal_state=_enum(SealState, fields["seal_state"], "seal_state")
+            if "seal_state" in fields
+            else None,
+            condition=fields.get("condition"),
+            counterparty=fields.get("counterparty"),
+            description=fields.get("description"),
+            packaging=fields.get("packaging"),
+            artifacts=tuple(
+                Artifact.from_dict(a) for a in _list(fields.get("artifacts", []), "artifacts")
+            ),
+            details=fields.get("details", {}),
+        )
+        return cls(
+            fields["case"], fields.get("item"), fields["seq"], fields["prev"], fields["actor"], body
+        )
+
+
+_REQUIRED = frozenset({"v", "type", "case", "seq", "prev", "actor", "time"})
+_OPTIONAL = frozenset(
+    {
+        "item",
+        "place",
+        "purpose",
+        "seals",
+        "seal_state",
+        "condition",
+        "counterparty",
+        "description",
+        "packaging",
+        "artifacts",
+        "details",
+    }
+)
+
+
+def _expect_map(
+    data: Any,
+    what: str,
+    *,
+    required: frozenset[str] | set[str],
+    optional: frozenset[str] | set[str],
+) -> dict[str, Any]:
+    """Copy a decoded map after checking its keys; the caller's dict is never changed."""
+    if not isinstance(data, dict):
+        raise InvalidInput("must be a map", field=what)
+    missing = set(required) - set(data)
+    if missing:
+        raise InvalidInput(f"is missing {sorted(missing)}", field=what)
+    unknown = set(data) - set(required) - set(optional)
+    if unknown:
+        raise InvalidInput(f"has unknown keys {sorted(map(str, unknown))}", field=what)
+    return dict(data)
+
+
+def _enum(kind: type[_E], value: Any, field: str) -> _E:
+    try:
+        return kind(value)
+    except ValueError:
+        allowed = ", ".join(m.value for m in kind)
+        raise InvalidInput(f"{value!r} is not one of: {allowed}", field=field) from None
+
+
+def _list(value: Any, field: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise InvalidInput("must be a list", field=field)
+    return value

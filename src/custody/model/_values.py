@@ -1,0 +1,138 @@
+"""Small value types and validators shared by every model: identifiers, times, digests."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import attrs
+
+from custody.errors import InvalidInput
+
+_REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}")
+_SEAL = re.compile(r"[^\x00-\x1f\x7f]{1,64}")
+KEY_ID_SIZE = 32
+SHA256_SIZE = 32
+MAX_TEXT = 4096
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def check_reference(value: str, field: str) -> str:
+    """Validate a case or item reference: 1-128 letters, digits and ``. _ : / -``.
+
+    References appear in envelopes and file names, so they are deliberately plain; they must
+    never carry a person's name (DESIGN.md principle 5).
+    """
+    if not isinstance(value, str) or not _REFERENCE.fullmatch(value):
+        raise InvalidInput(
+            f"{value!r} is not a valid reference (1-128 letters, digits and . _ : / -, "
+            "starting with a letter or digit)",
+            field=field,
+        )
+    return value
+
+
+def check_text(value: str | None, field: str, *, limit: int = MAX_TEXT) -> str | None:
+    """Validate free text: non-empty when present, bounded, no control characters but newlines."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput("must be non-empty text", field=field)
+    if len(value) > limit:
+        raise InvalidInput(f"is longer than {limit} characters", field=field)
+    if any(ord(c) < 32 and c not in "\n\t" for c in value):
+        raise InvalidInput("contains control characters", field=field)
+    return value
+
+
+def check_seal(value: str, field: str) -> str:
+    """Validate one seal number as printed on a tamper-evident seal."""
+    if not isinstance(value, str) or not _SEAL.fullmatch(value) or value != value.strip():
+        raise InvalidInput(
+            f"{value!r} is not a valid seal number (1-64 printable characters)", field=field
+        )
+    return value
+
+
+def check_digest(value: bytes, field: str, size: int = SHA256_SIZE) -> bytes:
+    """Validate a raw digest or key id of exactly ``size`` bytes."""
+    if not isinstance(value, bytes) or len(value) != size:
+        raise InvalidInput(f"must be {size} bytes", field=field)
+    return value
+
+
+def utc_datetime(value: datetime, field: str = "time") -> datetime:
+    """Return ``value`` as an aware UTC datetime truncated to milliseconds.
+
+    Event times are stored as integer milliseconds, so anything finer would not survive a
+    round trip; naive datetimes are refused because their zone is a guess.
+    """
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise InvalidInput("must be a timezone-aware datetime", field=field)
+    value = value.astimezone(UTC)
+    return value.replace(microsecond=value.microsecond // 1000 * 1000)
+
+
+def to_millis(value: datetime) -> int:
+    """Whole milliseconds since the Unix epoch (UTC) for an aware datetime."""
+    return (value - _EPOCH) // timedelta(milliseconds=1)
+
+
+def from_millis(value: int) -> datetime:
+    """The aware UTC datetime for milliseconds since the Unix epoch."""
+    return _EPOCH + timedelta(milliseconds=value)
+
+
+def utc_now() -> datetime:
+    """The current time as an aware UTC datetime at millisecond precision."""
+    return utc_datetime(datetime.now(UTC))
+
+
+def require_type(value: Any, expected: type | tuple[type, ...], field: str) -> Any:
+    """Return ``value`` if it has the expected type, else raise :class:`InvalidInput`."""
+    if isinstance(value, bool) and expected is int:
+        raise InvalidInput("must be an integer", field=field)
+    if not isinstance(value, expected):
+        names = (expected,) if isinstance(expected, type) else expected
+        raise InvalidInput(f"must be {' or '.join(t.__name__ for t in names)}", field=field)
+    return value
+
+
+# attrs validators built on the checks above, so models declare their rules in one word.
+AttrsValidator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+
+
+def text_field(limit: int = MAX_TEXT) -> AttrsValidator:
+    """Validator for optional free text of at most ``limit`` characters."""
+
+    def validate(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        check_text(value, attribute.name, limit=limit)
+
+    return validate
+
+
+def digest_field(size: int = SHA256_SIZE) -> AttrsValidator:
+    """Validator for a raw digest or key id of exactly ``size`` bytes."""
+
+    def validate(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        check_digest(value, attribute.name, size)
+
+    return validate
+
+
+def reference_field(name: str, *, optional: bool = False) -> AttrsValidator:
+    """Validator for a case or item reference reported under ``name``."""
+
+    def validate(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not (optional and value is None):
+            check_reference(value, name)
+
+    return validate
+
+
+def count_field(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """Validator for a non-negative integer (bools refused)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**63:
+        raise InvalidInput("must be a non-negative integer", field=attribute.name)

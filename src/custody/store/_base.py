@@ -1,0 +1,136 @@
+"""The storage interface every engine implements (SQLite today, PostgreSQL next).
+
+Callers (the ledger) see only these types. An engine must guarantee:
+
+* **one writer at a time**: :meth:`Store.transaction` gives exclusive write access across
+  processes, so reading a chain head and appending after it cannot race;
+* **durability**: when a transaction's block exits normally, its rows are on stable storage;
+* **atomicity**: a transaction that raises leaves nothing behind;
+* **append only**: recorded entries, actors, checkpoints and ledger facts cannot be updated
+  or deleted through the store, and the database itself refuses it where it can.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from typing import Protocol
+
+import attrs
+
+
+@attrs.frozen
+class LedgerInfo:
+    """Facts fixed when a ledger is created.
+
+    Attributes:
+        origin: the log's identity, also the checkpoint key name (C2SP tlog-checkpoint).
+        log_public_key: raw Ed25519 public key that signs checkpoints.
+        created_at_ms: creation time, milliseconds since the Unix epoch (a claim).
+    """
+
+    origin: str
+    log_public_key: bytes
+    created_at_ms: int
+
+
+@attrs.frozen
+class EntryRow:
+    """One log entry as stored: the signed bytes plus index columns for lookups.
+
+    The index columns (case, item, seq, type, key id, leaf hash) repeat what the signed
+    bytes say so the store can answer queries; verification never trusts them and reports
+    any disagreement.
+    """
+
+    index: int
+    case: str
+    item: str | None
+    seq: int
+    event_type: str
+    key_id: bytes
+    entry: bytes
+    leaf_hash: bytes
+
+
+@attrs.frozen
+class ActorRow:
+    """A registered actor: the public key and who holds it."""
+
+    key_id: bytes
+    public_key: bytes
+    name: str
+    role: str
+    organisation: str | None
+    added_at_ms: int
+
+
+@attrs.frozen
+class CheckpointRow:
+    """A signed checkpoint note, as produced by the log key."""
+
+    size: int
+    note: str
+    created_at_ms: int
+
+
+class StoreReader(Protocol):
+    """Read access, inside or outside a write transaction."""
+
+    def info(self) -> LedgerInfo:
+        """The ledger's fixed facts."""
+
+    def entry_count(self) -> int:
+        """The number of entries (the log size)."""
+
+    def entries(self, start: int = 0, stop: int | None = None) -> Iterator[EntryRow]:
+        """Entries with ``start <= index < stop`` in index order."""
+
+    def chain(self, case: str, item: str | None) -> list[EntryRow]:
+        """Every entry of one chain, by sequence number."""
+
+    def head(self, case: str, item: str | None) -> EntryRow | None:
+        """The last entry of one chain, or ``None`` if the chain is empty."""
+
+    def leaf_hashes(self, stop: int | None = None) -> list[bytes]:
+        """The stored leaf hashes of entries ``0 .. stop-1`` in index order."""
+
+    def cases(self) -> list[str]:
+        """References of every case that has events, sorted."""
+
+    def items(self, case: str) -> list[str]:
+        """References of every item of a case that has events, sorted."""
+
+    def actor(self, key_id: bytes) -> ActorRow | None:
+        """The registered actor with that key id, if any."""
+
+    def actors(self) -> list[ActorRow]:
+        """Every registered actor."""
+
+    def checkpoints(self) -> list[CheckpointRow]:
+        """Every stored checkpoint, by size."""
+
+
+class StoreWriter(StoreReader, Protocol):
+    """Write access, only inside :meth:`Store.transaction`."""
+
+    def append_entry(self, row: EntryRow) -> None:
+        """Append an entry; its index must be exactly the current log size."""
+
+    def add_actor(self, row: ActorRow) -> None:
+        """Register an actor; a key id can be registered once."""
+
+    def add_checkpoint(self, row: CheckpointRow) -> None:
+        """Store a checkpoint; one per log size."""
+
+
+class Store(StoreReader, Protocol):
+    """A ledger's storage: reads at any time, writes inside a transaction."""
+
+    location: str
+
+    def transaction(self) -> AbstractContextManager[StoreWriter]:
+        """Exclusive, atomic, durable write access across threads and processes."""
+
+    def close(self) -> None:
+        """Release the engine's resources."""

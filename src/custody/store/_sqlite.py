@@ -1,0 +1,319 @@
+"""The embedded default store: one SQLite file, WAL mode, append-only by trigger."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from custody.errors import InvalidInput, NotALedger, StoreError
+from custody.store._base import ActorRow, CheckpointRow, EntryRow, LedgerInfo
+
+#: PRAGMA application_id of a custody ledger: the ASCII bytes "CUST".
+APPLICATION_ID = 0x43555354
+SCHEMA_VERSION = 1
+_BUSY_TIMEOUT_MS = 60_000
+_CASE_CHAIN = ""  # item column value of a case's own chain (item references are never empty)
+
+_SCHEMA = """
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE actors (
+    key_id BLOB PRIMARY KEY CHECK (length(key_id) = 32),
+    public_key BLOB NOT NULL CHECK (length(public_key) = 32),
+    name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    organisation TEXT,
+    added_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE entries (
+    idx INTEGER PRIMARY KEY CHECK (idx >= 0),
+    case_ref TEXT NOT NULL,
+    item_ref TEXT NOT NULL,
+    seq INTEGER NOT NULL CHECK (seq >= 0),
+    event_type TEXT NOT NULL,
+    key_id BLOB NOT NULL,
+    entry BLOB NOT NULL,
+    leaf_hash BLOB NOT NULL CHECK (length(leaf_hash) = 32),
+    UNIQUE (case_ref, item_ref, seq)
+);
+CREATE TABLE checkpoints (
+    size INTEGER PRIMARY KEY CHECK (size >= 0),
+    note TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+-- The log is append-only: a new entry must take exactly the next index ...
+CREATE TRIGGER entries_contiguous BEFORE INSERT ON entries
+WHEN NEW.idx IS NOT (SELECT COALESCE(MAX(idx) + 1, 0) FROM entries)
+BEGIN SELECT RAISE(ABORT, 'custody: log indexes must be contiguous'); END;
+"""
+
+# ... and nothing recorded may change or disappear.
+_IMMUTABLE_TABLES = ("meta", "actors", "entries", "checkpoints")
+_IMMUTABILITY = "".join(
+    f"CREATE TRIGGER {table}_no_{verb} BEFORE {verb.upper()} ON {table} "
+    f"BEGIN SELECT RAISE(ABORT, 'custody: {table} are append-only'); END;\n"
+    for table in _IMMUTABLE_TABLES
+    for verb in ("update", "delete")
+)
+
+_SELECT_ENTRIES = (
+    "SELECT idx, case_ref, item_ref, seq, event_type, key_id, entry, leaf_hash FROM entries "
+)
+_INSERT_ENTRY = (
+    "INSERT INTO entries (idx, case_ref, item_ref, seq, event_type, key_id, entry, leaf_hash) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _entry(row: tuple[Any, ...]) -> EntryRow:
+    idx, case, item, seq, event_type, key_id, entry, leaf_hash = row
+    return EntryRow(idx, case, item or None, seq, event_type, key_id, entry, leaf_hash)
+
+
+class _SQLiteAccess:
+    """Queries shared by the store (reads) and its write transactions."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._db = connection
+
+    def info(self) -> LedgerInfo:
+        values = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+        try:
+            return LedgerInfo(
+                origin=str(values["origin"]),
+                log_public_key=bytes(values["log_public_key"]),
+                created_at_ms=int(values["created_at"]),
+            )
+        except (KeyError, ValueError, TypeError) as exc:
+            raise NotALedger(f"ledger facts are incomplete ({exc})") from exc
+
+    def entry_count(self) -> int:
+        (count,) = self._db.execute("SELECT COUNT(*) FROM entries").fetchone()
+        return int(count)
+
+    def entries(self, start: int = 0, stop: int | None = None) -> Iterator[EntryRow]:
+        cursor = self._db.execute(
+            _SELECT_ENTRIES + "WHERE idx >= ? AND idx < ? ORDER BY idx",
+            (start, stop if stop is not None else 2**63 - 1),
+        )
+        while rows := cursor.fetchmany(1024):
+            yield from map(_entry, rows)
+
+    def chain(self, case: str, item: str | None) -> list[EntryRow]:
+        rows = self._db.execute(
+            _SELECT_ENTRIES + "WHERE case_ref = ? AND item_ref = ? ORDER BY seq",
+            (case, item or _CASE_CHAIN),
+        )
+        return [_entry(row) for row in rows]
+
+    def head(self, case: str, item: str | None) -> EntryRow | None:
+        row = self._db.execute(
+            _SELECT_ENTRIES + "WHERE case_ref = ? AND item_ref = ? ORDER BY seq DESC LIMIT 1",
+            (case, item or _CASE_CHAIN),
+        ).fetchone()
+        return _entry(row) if row else None
+
+    def leaf_hashes(self, stop: int | None = None) -> list[bytes]:
+        rows = self._db.execute(
+            "SELECT leaf_hash FROM entries WHERE idx < ? ORDER BY idx",
+            (stop if stop is not None else 2**63 - 1,),
+        )
+        return [bytes(leaf) for (leaf,) in rows]
+
+    def cases(self) -> list[str]:
+        rows = self._db.execute("SELECT DISTINCT case_ref FROM entries ORDER BY case_ref")
+        return [case for (case,) in rows]
+
+    def items(self, case: str) -> list[str]:
+        rows = self._db.execute(
+            "SELECT DISTINCT item_ref FROM entries WHERE case_ref = ? AND item_ref != ? "
+            "ORDER BY item_ref",
+            (case, _CASE_CHAIN),
+        )
+        return [item for (item,) in rows]
+
+    def actor(self, key_id: bytes) -> ActorRow | None:
+        row = self._db.execute(
+            "SELECT key_id, public_key, name, role, organisation, added_at FROM actors "
+            "WHERE key_id = ?",
+            (key_id,),
+        ).fetchone()
+        return ActorRow(*row) if row else None
+
+    def actors(self) -> list[ActorRow]:
+        rows = self._db.execute(
+            "SELECT key_id, public_key, name, role, organisation, added_at FROM actors "
+            "ORDER BY name, key_id"
+        )
+        return [ActorRow(*row) for row in rows]
+
+    def checkpoints(self) -> list[CheckpointRow]:
+        rows = self._db.execute("SELECT size, note, created_at FROM checkpoints ORDER BY size")
+        return [CheckpointRow(*row) for row in rows]
+
+
+class _SQLiteWriter(_SQLiteAccess):
+    """Write access granted by :meth:`SQLiteStore.transaction`."""
+
+    def append_entry(self, row: EntryRow) -> None:
+        self._db.execute(
+            _INSERT_ENTRY,
+            (
+                row.index,
+                row.case,
+                row.item or _CASE_CHAIN,
+                row.seq,
+                row.event_type,
+                row.key_id,
+                row.entry,
+                row.leaf_hash,
+            ),
+        )
+
+    def add_actor(self, row: ActorRow) -> None:
+        self._db.execute(
+            "INSERT INTO actors (key_id, public_key, name, role, organisation, added_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (row.key_id, row.public_key, row.name, row.role, row.organisation, row.added_at_ms),
+        )
+
+    def add_checkpoint(self, row: CheckpointRow) -> None:
+        self._db.execute(
+            "INSERT INTO checkpoints (size, note, created_at) VALUES (?, ?, ?)",
+            (row.size, row.note, row.created_at_ms),
+        )
+
+
+class SQLiteStore(_SQLiteAccess):
+    """A ledger in one SQLite file.
+
+    WAL journal with ``synchronous=FULL``: a committed transaction survives power loss and
+    ``kill -9``. Writers take the database's write lock with ``BEGIN IMMEDIATE`` and wait
+    for it (up to a minute), so concurrent processes append one after another.
+    """
+
+    def __init__(self, connection: sqlite3.Connection, location: str) -> None:
+        super().__init__(connection)
+        self.location = location
+
+    @classmethod
+    def create(cls, path: str | Path, info: LedgerInfo) -> SQLiteStore:
+        """Create a new ledger file.
+
+        Raises:
+            InvalidInput: if the file exists already.
+            StoreError: if it cannot be written.
+        """
+        path = Path(path)
+        if path.exists():
+            raise InvalidInput("a file exists there already; refusing to touch it", field=str(path))
+        store = cls(_connect(path), str(path))
+        _configure(store._db)
+        with store._translated_errors(), store._db:
+            store._db.executescript(
+                f"PRAGMA application_id = {APPLICATION_ID};"
+                f"PRAGMA user_version = {SCHEMA_VERSION};"
+                "BEGIN;" + _SCHEMA + _IMMUTABILITY + "COMMIT;"
+            )
+            store._db.executemany(
+                "INSERT INTO meta (key, value) VALUES (?, ?)",
+                [
+                    ("origin", info.origin),
+                    ("log_public_key", info.log_public_key),
+                    ("created_at", info.created_at_ms),
+                ],
+            )
+        return store
+
+    @classmethod
+    def open(cls, path: str | Path) -> SQLiteStore:
+        """Open an existing ledger file.
+
+        Raises:
+            NotALedger: if the file is missing, not SQLite, or not a custody ledger.
+        """
+        path = Path(path)
+        if not path.is_file():
+            raise NotALedger("no ledger file there", field=str(path))
+        try:
+            with path.open("rb") as handle:
+                header = handle.read(16)
+        except OSError as exc:
+            raise NotALedger(f"cannot read it ({exc.strerror})", field=str(path)) from exc
+        if header != b"SQLite format 3\x00":
+            raise NotALedger("not a custody ledger (not an SQLite database)", field=str(path))
+        store = cls(_connect(path), str(path))
+        try:
+            store._check_identity()
+            _configure(store._db)
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    def _check_identity(self) -> None:
+        try:
+            (app_id,) = self._db.execute("PRAGMA application_id").fetchone()
+            (version,) = self._db.execute("PRAGMA user_version").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise NotALedger(f"unreadable database ({exc})", field=self.location) from exc
+        if app_id != APPLICATION_ID:
+            raise NotALedger(
+                "not a custody ledger (an SQLite file of something else)", field=self.location
+            )
+        if version != SCHEMA_VERSION:
+            raise NotALedger(
+                f"ledger schema version {version} is not supported "
+                f"(this version reads {SCHEMA_VERSION})",
+                field=self.location,
+            )
+
+    @contextmanager
+    def transaction(self) -> Iterator[_SQLiteWriter]:
+        """Exclusive write access; commits (durably) on normal exit, rolls back on error."""
+        with self._translated_errors():
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield _SQLiteWriter(self._db)
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    @contextmanager
+    def _translated_errors(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.IntegrityError as exc:
+            raise StoreError(f"the ledger refused the write: {exc}") from exc
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"ledger database error: {exc}") from exc
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._db.close()
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    try:
+        db = sqlite3.connect(
+            path, isolation_level=None, timeout=_BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+        )
+        db.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+    except sqlite3.DatabaseError as exc:
+        raise NotALedger(f"cannot open it as a database ({exc})", field=str(path)) from exc
+    return db
+
+
+def _configure(db: sqlite3.Connection) -> None:
+    """Durability settings; they change the file, so only for a known ledger."""
+    try:
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = FULL")
+    except sqlite3.DatabaseError as exc:
+        raise NotALedger(f"cannot use the database ({exc})") from exc

@@ -1,0 +1,18 @@
+"""Trust policies and verification of ledgers, producing structured reports."""
+
+from custody.verify._ledger import CHECK_OF_CODE, check_ledger, verify_ledger
+from custody.verify._report import Check, Location, Problem, VerificationReport
+from custody.verify._trust import TrustedKey, TrustedLog, TrustPolicy
+
+__all__ = [
+    "CHECK_OF_CODE",
+    "Check",
+    "Location",
+    "Problem",
+    "TrustPolicy",
+    "TrustedKey",
+    "TrustedLog",
+    "VerificationReport",
+    "check_ledger",
+    "verify_ledger",
+]

@@ -1,0 +1,256 @@
+"""The command line, driven through ``main(argv)``: a whole chain of custody and bad input."""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from custody.cli import main
+
+PASS = "correct horse battery staple"
+
+
+class Shell:
+    """Runs ``custody`` commands against one ledger, capturing output and exit codes."""
+
+    def __init__(self, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.root = root
+        monkeypatch.setenv("CUSTODY_PASSPHRASE", PASS)
+        monkeypatch.setenv("CUSTODY_LEDGER", str(root / "ledger.db"))
+        self.out = ""
+        self.err = ""
+
+    def __call__(self, *argv: str) -> int:
+        out, err = io.StringIO(), io.StringIO()
+        code = main(list(argv), out=out, err=err)
+        self.out, self.err = out.getvalue(), err.getvalue()
+        return code
+
+    def key(self, name: str) -> str:
+        path = str(self.root / f"{name}.key")
+        assert self("keys", "new", path) == 0, self.err
+        return path
+
+    def key_id(self, path: str) -> str:
+        assert self("keys", "show", path, "--json") == 0, self.err
+        return str(json.loads(self.out)["key_id"])
+
+
+@pytest.fixture
+def sh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Shell:
+    return Shell(tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def chain(sh: Shell) -> dict[str, str]:
+    """A ledger with a case, a sealed item moved from Ines to Carl, and a checkpoint."""
+    keys = {name: sh.key(name) for name in ("log", "ines", "carl")}
+    assert sh("init", "--origin", "custody.test/unit-7", "--log-key", keys["log"]) == 0, sh.err
+    for name, role in (("ines", "investigator"), ("carl", "courier")):
+        assert sh("actor", "add", keys[name], "--name", name.title(), "--role", role) == 0
+    assert (
+        sh(
+            "case",
+            "new",
+            "NPM-2026-014",
+            "--key",
+            keys["ines"],
+            "--purpose",
+            "visit to detention centre",
+        )
+        == 0
+    ), sh.err
+    assert (
+        sh(
+            "item",
+            "add",
+            "NPM-2026-014",
+            "ITEM-1",
+            "--key",
+            keys["ines"],
+            "--description",
+            "T-shirt",
+            "--packaging",
+            "paper bag",
+            "--seal",
+            "S-1",
+            "--storage",
+            "Locker 4",
+            "--at",
+            "2026-11-20T09:30:00+01:00",
+        )
+        == 0
+    ), sh.err
+    assert (
+        sh(
+            "event",
+            "transfer",
+            "NPM-2026-014",
+            "ITEM-1",
+            "--key",
+            keys["ines"],
+            "--to",
+            keys["carl"],
+            "--purpose",
+            "transport",
+        )
+        == 0
+    ), sh.err
+    assert (
+        sh(
+            "event",
+            "receive",
+            "NPM-2026-014",
+            "ITEM-1",
+            "--key",
+            keys["carl"],
+            "--seal",
+            "S-1",
+            "--seal-state",
+            "intact",
+        )
+        == 0
+    ), sh.err
+    assert sh("checkpoint", "--key", keys["log"], "--out", str(sh.root / "cp1.txt")) == 0
+    return keys
+
+
+def test_a_whole_chain_of_custody(sh: Shell, chain: dict[str, str]) -> None:
+    assert sh("log", "NPM-2026-014") == 0
+    assert "transferred" in sh.out
+    assert "received" in sh.out
+    assert "seals: S-1 (intact)" in sh.out
+    assert "to: Carl (courier)" in sh.out
+    assert sh("log", "NPM-2026-014", "--json") == 0
+    timeline = json.loads(sh.out)
+    assert [e["type"] for e in timeline] == ["opened", "acquired", "transferred", "received"]
+    assert timeline[1]["time"] == "2026-11-20T08:30:00Z"
+    assert sh("verify-ledger", "--checkpoint", str(sh.root / "cp1.txt")) == 0, sh.out
+    assert sh.out.splitlines()[1].startswith("VERIFIED")
+    assert sh("case", "list", "--json") == 0
+    assert json.loads(sh.out)[0]["items"] == 1
+    assert sh("actor", "list") == 0
+    assert "Carl (courier)" in sh.out
+
+
+def test_refused_transition_exits_2_and_records_nothing(sh: Shell, chain: dict[str, str]) -> None:
+    before = _entries(sh)
+    assert sh("event", "dispose", "NPM-2026-014", "ITEM-1", "--key", chain["ines"]) == 2
+    assert "NOT_HOLDER" in sh.err
+    assert "Traceback" not in sh.err
+    assert _entries(sh) == before
+
+
+def test_verify_ledger_with_a_trust_policy(sh: Shell, chain: dict[str, str]) -> None:
+    policy = {
+        "custody_trust": 1,
+        "keys": [{"name": "Ines", "public_key": _public(sh, chain["ines"])}],
+        "logs": [{"origin": "custody.test/unit-7", "public_key": _public(sh, chain["log"])}],
+    }
+    trust = sh.root / "trust.json"
+    trust.write_text(json.dumps(policy))
+    assert sh("verify-ledger", "--trust", str(trust), "--json") == 1
+    report = json.loads(sh.out)
+    assert report["ok"] is False
+    assert {p["code"] for p in report["problems"]} == {"KEY_UNTRUSTED"}
+    assert report["problems"][0]["where"] == {
+        "case": "NPM-2026-014",
+        "item": "ITEM-1",
+        "seq": 2,
+        "index": 3,
+    }
+
+
+def test_tampered_ledger_fails_verification_with_exit_1(sh: Shell, chain: dict[str, str]) -> None:
+    with sqlite3.connect(sh.root / "ledger.db") as db:
+        db.execute("DROP TRIGGER entries_no_delete")
+        db.execute("DELETE FROM entries WHERE idx = 3")
+    assert sh("verify-ledger") == 1
+    assert "CHECKPOINT_BEYOND_LOG" in sh.out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["bogus"],
+        ["event", "teleport", "C", "I", "--key", "k"],
+        ["keys"],
+        ["log"],
+        ["verify-ledger", "--nope"],
+    ],
+)
+def test_usage_errors_exit_2(sh: Shell, argv: list[str]) -> None:
+    assert sh(*argv) == 2
+    assert sh.err.startswith("error:")
+    assert sh.err[-1] == "\n"
+    assert sh.err.count("\n") == 1
+
+
+def test_wrong_passphrase_exits_2(
+    sh: Shell, chain: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CUSTODY_PASSPHRASE", "wrong")
+    before = _entries(sh)
+    assert sh("event", "access", "NPM-2026-014", "ITEM-1", "--key", chain["carl"]) == 2
+    assert "passphrase" in sh.err
+    assert _entries(sh) == before
+
+
+def test_corrupt_key_file_exits_2(sh: Shell, chain: dict[str, str]) -> None:
+    broken = sh.root / "broken.key"
+    data = Path(chain["carl"]).read_bytes()
+    broken.write_bytes(data[: len(data) // 2])
+    before = _entries(sh)
+    assert sh("event", "access", "NPM-2026-014", "ITEM-1", "--key", str(broken)) == 2
+    assert sh.err.startswith("error:")
+    assert _entries(sh) == before
+
+
+def test_a_file_that_is_not_a_ledger_exits_2(sh: Shell) -> None:
+    bogus = sh.root / "notes.txt"
+    bogus.write_text("shopping list")
+    assert sh("--ledger", str(bogus), "case", "list") == 2
+    assert "not a custody ledger" in sh.err
+    assert bogus.read_text() == "shopping list"
+
+
+def test_keys_refuse_unencrypted_unless_asked(sh: Shell, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CUSTODY_PASSPHRASE")
+    path = sh.root / "k.key"
+    assert sh("keys", "new", str(path)) == 2  # no passphrase available, no terminal
+    assert not path.exists()
+    assert sh("keys", "new", str(path), "--unencrypted") == 0
+    assert b"ENCRYPTED" not in path.read_bytes()
+    assert sh("keys", "new", str(path), "--unencrypted") == 2  # never overwritten
+
+
+def test_bad_time_exits_2(sh: Shell, chain: dict[str, str]) -> None:
+    assert (
+        sh(
+            "event",
+            "access",
+            "NPM-2026-014",
+            "ITEM-1",
+            "--key",
+            chain["carl"],
+            "--at",
+            "2026-11-20 09:30",
+        )
+        == 2
+    )
+    assert "UTC offset" in sh.err
+
+
+def _public(sh: Shell, path: str) -> str:
+    assert sh("keys", "show", path, "--json") == 0
+    return str(json.loads(sh.out)["public_key"])
+
+
+def _entries(sh: Shell) -> list[bytes]:
+    with sqlite3.connect(sh.root / "ledger.db") as db:
+        return [bytes(e) for (e,) in db.execute("SELECT entry FROM entries ORDER BY idx")]

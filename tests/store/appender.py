@@ -1,0 +1,30 @@
+"""A separate process that appends events to a ledger and acknowledges each on stdout.
+
+Usage: python appender.py LEDGER ACTOR-NAME COUNT
+
+Each line printed is ``index leaf-hash-hex`` and is written only after ``record`` returned,
+that is after the append was acknowledged as durable.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+
+from custody.ledger import Ledger
+from custody.model import EventBody, EventType
+from custody.testing import fixed_key
+
+
+def main() -> None:
+    path, name, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    key = fixed_key(name)
+    with Ledger.open(path) as ledger:
+        for n in range(count):
+            body = EventBody(EventType.ACCESSED, datetime.now(UTC), purpose=f"{name} #{n}")
+            recorded = ledger.record("CASE-1", "ITEM-1", body, key)
+            print(recorded.index, recorded.leaf_hash.hex(), flush=True)
+
+
+if __name__ == "__main__":
+    main()

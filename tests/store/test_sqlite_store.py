@@ -1,0 +1,106 @@
+"""The SQLite store: append-only in the database, durable, and safe for several writers."""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from custody.ledger import Ledger
+from custody.model import Actor
+from custody.testing import Cast, fixed_key, record_sample_case
+from custody.verify import verify_ledger
+
+APPENDER = Path(__file__).with_name("appender.py")
+
+
+def register_appenders(ledger: Ledger, names: list[str]) -> None:
+    for name in names:
+        key = fixed_key(name)
+        ledger.register_actor(Actor(key.key_id, name, "analyst"), key.public)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE entries SET seq = seq + 1 WHERE idx = 1",
+        "DELETE FROM entries WHERE idx = 1",
+        "UPDATE actors SET name = 'someone else'",
+        "DELETE FROM actors",
+        "UPDATE checkpoints SET size = 1",
+        "DELETE FROM checkpoints",
+        "UPDATE meta SET value = 'other.test/log' WHERE key = 'origin'",
+        "DELETE FROM meta",
+        "INSERT INTO entries (idx, case_ref, item_ref, seq, event_type, key_id, entry, leaf_hash) "
+        "VALUES (100, 'C', '', 0, 'opened', x'00', x'00', zeroblob(32))",
+    ],
+)
+def test_database_refuses_changes_to_the_record(sample_ledger: Ledger, statement: str) -> None:
+    before = [r.entry for r in sample_ledger.store.entries()]
+    with (
+        sqlite3.connect(sample_ledger.store.location) as db,
+        pytest.raises(sqlite3.DatabaseError, match="custody:"),
+    ):
+        db.execute(statement)
+    assert [r.entry for r in sample_ledger.store.entries()] == before
+
+
+def test_four_processes_append_one_history(ledger: Ledger, cast: Cast) -> None:
+    record_sample_case(ledger, cast)
+    names = [f"writer-{n}" for n in range(4)]
+    register_appenders(ledger, names)
+    per_writer = 40
+    workers = [
+        subprocess.Popen(
+            [sys.executable, str(APPENDER), ledger.store.location, name, str(per_writer)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for name in names
+    ]
+    acknowledged = {}
+    for worker in workers:
+        out, _ = worker.communicate(timeout=300)
+        assert worker.returncode == 0
+        for line in out.splitlines():
+            index, leaf = line.split()
+            acknowledged[int(index)] = bytes.fromhex(leaf)
+    assert len(acknowledged) == 4 * per_writer  # no index handed out twice
+    chain = ledger.events("CASE-1", "ITEM-1")
+    assert [e.event.seq for e in chain] == list(range(len(chain)))  # one chain, no fork
+    stored = dict(enumerate(ledger.store.leaf_hashes()))
+    assert all(stored[index] == leaf for index, leaf in acknowledged.items())
+    assert verify_ledger(ledger).ok
+
+
+def test_sigkill_during_appends_loses_no_acknowledged_event(ledger: Ledger, cast: Cast) -> None:
+    record_sample_case(ledger, cast)
+    register_appenders(ledger, ["victim"])
+    worker = subprocess.Popen(
+        [sys.executable, str(APPENDER), ledger.store.location, "victim", "100000"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert worker.stdout is not None
+    acknowledged = {}
+    for line in worker.stdout:
+        index, leaf = line.split()
+        acknowledged[int(index)] = bytes.fromhex(leaf)
+        if len(acknowledged) == 60:
+            worker.send_signal(signal.SIGKILL)
+            break
+    worker.wait(timeout=60)
+    for line in worker.stdout:  # acknowledgements already in the pipe when it died
+        index, leaf = line.split()
+        acknowledged[int(index)] = bytes.fromhex(leaf)
+    assert worker.returncode == -signal.SIGKILL
+    with Ledger.open(ledger.store.location) as reopened:
+        report = verify_ledger(reopened)
+        assert report.ok, report.problems
+        stored = dict(enumerate(reopened.store.leaf_hashes()))
+        assert all(stored.get(index) == leaf for index, leaf in acknowledged.items())
+        assert reopened.size >= max(acknowledged) + 1
