@@ -86,7 +86,9 @@ class NaiveTree:
         """Consistency proof of subtree [start, end) within D[0:n]: descend to the subtree."""
         return self._subtree_subproof(start, end, 0, n, known=True)
 
-    def _subtree_subproof(self, start: int, end: int, lo: int, hi: int, *, known: bool) -> list:
+    def _subtree_subproof(
+        self, start: int, end: int, lo: int, hi: int, *, known: bool
+    ) -> list[bytes]:
         if (start, end) == (lo, hi):
             return [] if known else [self.mth(lo, hi)]
         mid = lo + _split(hi - lo)
@@ -126,7 +128,18 @@ def make_leaves(count: int) -> list[bytes]:
 
 
 def flip(value: bytes, bit: int = 0) -> bytes:
-    return bytes([value[0] ^ (1 << bit)]) + value[1:]
+    """Flip one bit of ``value`` (bit ``bit % 8`` of byte ``bit // 8``)."""
+    data = bytearray(value)
+    data[bit // 8] ^= 1 << (bit % 8)
+    return bytes(data)
+
+
+def variants_with_one_bit_flipped(proof: list[bytes]) -> list[list[bytes]]:
+    """One copy of the proof per element, with one bit of that element flipped."""
+    return [
+        [*proof[:position], flip(proof[position], position % 256), *proof[position + 1 :]]
+        for position in range(len(proof))
+    ]
 
 
 def raises_proof_error(check: Callable[[], None]) -> bool:
@@ -135,6 +148,10 @@ def raises_proof_error(check: Callable[[], None]) -> bool:
     except ProofError:
         return True
     return False
+
+
+def accepts_inclusion(index: int, size: int, leaf: bytes, proof: list[bytes], root: bytes) -> bool:
+    return not raises_proof_error(lambda: verify_inclusion(index, size, leaf, proof, root))
 
 
 # --- known answers ------------------------------------------------------------------------
@@ -167,7 +184,7 @@ def test_ct_reference_roots(size: int) -> None:
 
 
 def test_hashing_primitives() -> None:
-    assert EMPTY_ROOT == bytes.fromhex(CT_ROOTS[0])
+    assert bytes.fromhex(CT_ROOTS[0]) == EMPTY_ROOT
     assert HASH_SIZE == 32
     assert leaf_hash(b"") == bytes.fromhex(CT_ROOTS[1])  # the one-leaf tree is its leaf
     assert node_hash(CT_LEAVES[0], CT_LEAVES[1]) == bytes.fromhex(CT_ROOTS[2])
@@ -223,7 +240,7 @@ def test_tree_refuses_bad_arguments() -> None:
         TREE_64.inclusion_proof(-1)
     with pytest.raises(InvalidInput):
         MerkleTree().inclusion_proof(0)
-    with pytest.raises(InvalidInput, match="empty tree|0 < old_size"):
+    with pytest.raises(InvalidInput, match="0 < old_size"):
         TREE_64.consistency_proof(0, 5)
     with pytest.raises(InvalidInput):
         TREE_64.consistency_proof(6, 5)
@@ -265,24 +282,22 @@ def _assert_inclusion_tampering_fails(
     index: int, size: int, proof: list[bytes], root: bytes
 ) -> None:
     leaf = LEAVES_64[index]
-    tampered: list[Callable[[], None]] = [
-        lambda: verify_inclusion(index, size, flip(leaf), proof, root),
-        lambda: verify_inclusion(index, size, leaf, proof, flip(root, 7)),
-        lambda: verify_inclusion(index, size, leaf, [*proof, leaf], root),
-        lambda: verify_inclusion(index, size, leaf, [leaf, *proof], root),
+    tampered = [
+        (index, size, flip(leaf), proof, root),
+        (index, size, leaf, proof, flip(root, 7)),
+        (index, size, leaf, [*proof, leaf], root),
+        (index, size, leaf, [leaf, *proof], root),
     ]
     if proof:
-        tampered.append(lambda: verify_inclusion(index, size, leaf, proof[:-1], root))
-    for position in range(len(proof)):
-        changed = [*proof[:position], flip(proof[position], 3), *proof[position + 1 :]]
-        tampered.append(lambda changed=changed: verify_inclusion(index, size, leaf, changed, root))
+        tampered.append((index, size, leaf, proof[:-1], root))
+    for changed in variants_with_one_bit_flipped(proof):
+        tampered.append((index, size, leaf, changed, root))
     for other in (index - 1, index + 1):
         if 0 <= other < size:
-            tampered.append(
-                lambda other=other: verify_inclusion(other, size, leaf, proof, root)
-            )
-    for check in tampered:
-        assert raises_proof_error(check)
+            tampered.append((other, size, leaf, proof, root))
+    for args in tampered:
+        with pytest.raises(ProofError):
+            verify_inclusion(*args)
 
 
 def test_every_consistency_proof_up_to_64_leaves() -> None:
@@ -299,33 +314,25 @@ def test_every_consistency_proof_up_to_64_leaves() -> None:
 def _assert_consistency_tampering_fails(
     old_size: int, new_size: int, old_root: bytes, new_root: bytes, proof: list[bytes]
 ) -> None:
-    tampered: list[Callable[[], None]] = [
-        lambda: verify_consistency(old_size, new_size, flip(old_root), new_root, proof),
-        lambda: verify_consistency(old_size, new_size, old_root, flip(new_root), proof),
-        lambda: verify_consistency(old_size, new_size, old_root, new_root, [*proof, old_root]),
-        lambda: verify_consistency(old_size, new_size, old_root, new_root, [new_root, *proof]),
+    tampered = [
+        (old_size, new_size, flip(old_root), new_root, proof),
+        (old_size, new_size, old_root, flip(new_root), proof),
+        (old_size, new_size, old_root, new_root, [*proof, old_root]),
+        (old_size, new_size, old_root, new_root, [new_root, *proof]),
+        (old_size - 1, new_size, old_root, new_root, proof),
+        (old_size + 1, new_size, old_root, new_root, proof),
     ]
     if proof:
-        tampered.append(
-            lambda: verify_consistency(old_size, new_size, old_root, new_root, proof[:-1])
-        )
-    for position in range(len(proof)):
-        changed = [*proof[:position], flip(proof[position], 5), *proof[position + 1 :]]
-        tampered.append(
-            lambda changed=changed: verify_consistency(
-                old_size, new_size, old_root, new_root, changed
-            )
-        )
-    for other in (old_size - 1, old_size + 1):
-        tampered.append(
-            lambda other=other: verify_consistency(other, new_size, old_root, new_root, proof)
-        )
-    for check in tampered:
-        assert raises_proof_error(check)
+        tampered.append((old_size, new_size, old_root, new_root, proof[:-1]))
+    for changed in variants_with_one_bit_flipped(proof):
+        tampered.append((old_size, new_size, old_root, new_root, changed))
+    for args in tampered:
+        with pytest.raises(ProofError):
+            verify_consistency(*args)
 
 
-def test_every_subtree_inclusion_proof_up_to_32_leaves() -> None:
-    for end in range(1, 33):
+def test_every_subtree_inclusion_proof_up_to_64_leaves() -> None:
+    for end in range(1, 65):
         for start in range(end):
             if not is_subtree(start, end):
                 continue
@@ -334,15 +341,12 @@ def test_every_subtree_inclusion_proof_up_to_32_leaves() -> None:
                 proof = NAIVE_64.path(index, start, end)
                 leaf = LEAVES_64[index]
                 verify_subtree_inclusion(index, start, end, leaf, proof, subtree_root)
-                assert raises_proof_error(
-                    lambda: verify_subtree_inclusion(
-                        index, start, end, flip(leaf), proof, subtree_root  # noqa: B023
-                    )
-                )
+                with pytest.raises(ProofError):
+                    verify_subtree_inclusion(index, start, end, flip(leaf), proof, subtree_root)
 
 
-def test_every_subtree_consistency_proof_up_to_32_leaves() -> None:
-    for size in range(1, 33):
+def test_every_subtree_consistency_proof_up_to_64_leaves() -> None:
+    for size in range(1, 65):
         root = NAIVE_64.mth(0, size)
         for end in range(1, size + 1):
             for start in range(end):
@@ -356,25 +360,19 @@ def _check_subtree_consistency(start: int, end: int, size: int, root: bytes) -> 
     if start == 0:
         assert proof == NAIVE_64.proof(end, size)  # the RFC 9162 case
     verify_subtree_consistency(start, end, size, subtree_root, root, proof)
-    tampered: list[Callable[[], None]] = [
-        lambda: verify_subtree_consistency(start, end, size, flip(subtree_root), root, proof),
-        lambda: verify_subtree_consistency(start, end, size, subtree_root, flip(root), proof),
-        lambda: verify_subtree_consistency(start, end, size, subtree_root, root, [*proof, root]),
-        lambda: verify_subtree_consistency(start, end, size, subtree_root, root, [root, *proof]),
+    tampered = [
+        (start, end, size, flip(subtree_root), root, proof),
+        (start, end, size, subtree_root, flip(root), proof),
+        (start, end, size, subtree_root, root, [*proof, root]),
+        (start, end, size, subtree_root, root, [root, *proof]),
     ]
     if proof:
-        tampered.append(
-            lambda: verify_subtree_consistency(start, end, size, subtree_root, root, proof[:-1])
-        )
-    for position in range(len(proof)):
-        changed = [*proof[:position], flip(proof[position], 1), *proof[position + 1 :]]
-        tampered.append(
-            lambda changed=changed: verify_subtree_consistency(
-                start, end, size, subtree_root, root, changed
-            )
-        )
-    for check in tampered:
-        assert raises_proof_error(check)
+        tampered.append((start, end, size, subtree_root, root, proof[:-1]))
+    for changed in variants_with_one_bit_flipped(proof):
+        tampered.append((start, end, size, subtree_root, root, changed))
+    for args in tampered:
+        with pytest.raises(ProofError):
+            verify_subtree_consistency(*args)
 
 
 def test_only_aligned_ranges_are_subtrees() -> None:
@@ -430,16 +428,9 @@ def test_a_wrong_size_verifies_exactly_when_the_path_has_the_same_shape() -> Non
             for other in (size - 1, size + 1):
                 if other > index:
                     same_shape = directions(index, size) == directions(index, other)
-                    accepted = not raises_proof_error(
-                        lambda other=other: verify_inclusion(
-                            index,  # noqa: B023
-                            other,
-                            LEAVES_64[index],  # noqa: B023
-                            proof,  # noqa: B023
-                            root,  # noqa: B023
-                        )
+                    assert accepts_inclusion(index, other, LEAVES_64[index], proof, root) == (
+                        same_shape
                     )
-                    assert accepted == same_shape
 
 
 # --- precise failures ---------------------------------------------------------------------
@@ -528,36 +519,28 @@ def test_inclusion_property(case: tuple[int, int], tamper: int, bit: int) -> Non
     proof = TREE_BIG.inclusion_proof(index, size)
     verify_inclusion(index, size, leaf, proof, root)
 
-    def flipped(value: bytes) -> bytes:
-        data = bytearray(value)
-        data[bit // 8] ^= 1 << (bit % 8)
-        return bytes(data)
-
     if tamper == 0:
-        call = lambda: verify_inclusion(index, size, flipped(leaf), proof, root)  # noqa: E731
+        args = (index, size, flip(leaf, bit), proof, root)
     elif tamper == 1:
-        call = lambda: verify_inclusion(index, size, leaf, proof, flipped(root))  # noqa: E731
+        args = (index, size, leaf, proof, flip(root, bit))
     elif tamper == 2 and proof:
         position = bit % len(proof)
-        changed = [*proof[:position], flipped(proof[position]), *proof[position + 1 :]]
-        call = lambda: verify_inclusion(index, size, leaf, changed, root)  # noqa: E731
+        changed = [*proof[:position], flip(proof[position], bit), *proof[position + 1 :]]
+        args = (index, size, leaf, changed, root)
     elif tamper == 3 and size > 1:
-        other = index - 1 if index else index + 1
-        call = lambda: verify_inclusion(other, size, leaf, proof, root)  # noqa: E731
+        args = (index - 1 if index else index + 1, size, leaf, proof, root)
     elif tamper in (4, 5):
         other_size = size + (1 if tamper == 4 else -1)
         if other_size <= index:
             return
-        accepted = not raises_proof_error(
-            lambda: verify_inclusion(index, other_size, leaf, proof, root)
-        )
+        accepted = accepts_inclusion(index, other_size, leaf, proof, root)
         # §1.4: a neighbouring size verifies only when the path has the very same shape.
         assert accepted == (directions(index, size) == directions(index, other_size))
         return
     else:
         return
     with pytest.raises(ProofError):
-        call()
+        verify_inclusion(*args)
 
 
 @st.composite
@@ -575,18 +558,13 @@ def test_consistency_property(sizes: tuple[int, int], tamper: int, bit: int) -> 
     proof = TREE_BIG.consistency_proof(old_size, new_size)
     verify_consistency(old_size, new_size, old_root, new_root, proof)
 
-    def flipped(value: bytes) -> bytes:
-        data = bytearray(value)
-        data[bit // 8] ^= 1 << (bit % 8)
-        return bytes(data)
-
     if tamper == 0:
-        args = (old_size, new_size, flipped(old_root), new_root, proof)
+        args = (old_size, new_size, flip(old_root, bit), new_root, proof)
     elif tamper == 1:
-        args = (old_size, new_size, old_root, flipped(new_root), proof)
+        args = (old_size, new_size, old_root, flip(new_root, bit), proof)
     elif tamper == 2 and proof:
         position = bit % len(proof)
-        changed = [*proof[:position], flipped(proof[position]), *proof[position + 1 :]]
+        changed = [*proof[:position], flip(proof[position], bit), *proof[position + 1 :]]
         args = (old_size, new_size, old_root, new_root, changed)
     elif tamper == 3:
         other = old_size + 1 if old_size < new_size else old_size - 1
@@ -633,9 +611,8 @@ def test_subtree_properties(case: tuple[int, int, int], bit: int, data: st.DataO
     path = MerkleTree(LEAVES_BIG[start:end]).inclusion_proof(index - start)
     verify_subtree_inclusion(index, start, end, LEAVES_BIG[index], path, subtree_root)
 
-    data_flip = bytearray(subtree_root)
-    data_flip[bit // 8] ^= 1 << (bit % 8)
+    wrong_root = flip(subtree_root, bit)
     with pytest.raises(ProofError):
-        verify_subtree_consistency(start, end, size, bytes(data_flip), TREE_BIG.root(size), proof)
+        verify_subtree_consistency(start, end, size, wrong_root, TREE_BIG.root(size), proof)
     with pytest.raises(ProofError):
-        verify_subtree_inclusion(index, start, end, LEAVES_BIG[index], path, bytes(data_flip))
+        verify_subtree_inclusion(index, start, end, LEAVES_BIG[index], path, wrong_root)

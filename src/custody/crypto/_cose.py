@@ -8,10 +8,12 @@ to check third-party test vectors. Byte layout and checklist: ``formats.md`` §5
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from typing import Any, Final, TypeAlias
 
 import attrs
+import cbor2
 from cbor2 import CBORTag
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ec import (
@@ -124,11 +126,18 @@ def _contains_tag(value: object) -> bool:
 
 
 def _decode_protected(protected: bytes) -> dict[Any, Any]:
-    """Decode the protected bucket: empty, or the strict deterministic CBOR of a map."""
+    """Decode the protected bucket: empty, or the strict deterministic CBOR of a map.
+
+    Returns a fresh dict each time; the decoding itself is cached because a log repeats the
+    same few headers (one per signer and chain) thousands of times.
+    """
     if not isinstance(protected, bytes):
         raise EncodingError("the protected header must be a byte string", field="protected")
-    if not protected:
-        return {}
+    return dict(_decoded_protected(protected)) if protected else {}
+
+
+@functools.lru_cache(maxsize=4096)
+def _decoded_protected(protected: bytes) -> dict[Any, Any]:
     try:
         header = decode(protected)
     except EncodingError as exc:
@@ -265,7 +274,10 @@ def sig_structure(protected: bytes, payload: bytes, external_aad: bytes = b"") -
         The deterministic CBOR of ``["Signature1", protected, external_aad, payload]``.
     """
     body = b"" if protected == _EMPTY_MAP else protected
-    return encode([_SIGNATURE1_CONTEXT, body, external_aad, payload])
+    parts = [bytes(part) for part in (body, external_aad, payload)]
+    # A text string and three byte strings: plain cbor2 output is already deterministic, and
+    # this runs once per signature checked, so the general encoder's checks are skipped.
+    return cbor2.dumps([_SIGNATURE1_CONTEXT, *parts])
 
 
 # --- signing -----------------------------------------------------------------------------
@@ -442,6 +454,60 @@ def verify_sign1(
         InvalidInput: the payload is missing, or given twice.
         SignatureError: any check fails; the message says which.
     """
+    prepared = prepare_sign1(
+        message,
+        public_key,
+        external_aad=external_aad,
+        detached_payload=detached_payload,
+        policy=policy,
+    )
+    prepared.verify()
+    # 7. kid is a lookup hint only; trust in the key is the caller's policy.
+    return prepared.message
+
+
+@attrs.frozen
+class PreparedSignature:
+    """A message that passed every check but the signature itself (steps 0 to 5).
+
+    Verifiers of many messages use it to run the signature checks elsewhere (another
+    process, a batch); :meth:`verify` runs step 6 here.
+
+    Attributes:
+        message: the parsed message.
+        alg: its algorithm.
+        signature: the signature bytes.
+        to_be_signed: the Sig_structure the signature must cover.
+    """
+
+    message: Sign1Message
+    alg: int
+    signature: bytes
+    to_be_signed: bytes
+    _verify: _Verify = attrs.field(repr=False, alias="verify_with")
+
+    def verify(self) -> None:
+        """Step 6: check the signature.
+
+        Raises:
+            SignatureError: if it does not verify.
+        """
+        self._verify(self.signature, self.to_be_signed)
+
+
+def prepare_sign1(
+    message: bytes | Sign1Message,
+    public_key: VerificationKey,
+    *,
+    external_aad: bytes = b"",
+    detached_payload: bytes | None = None,
+    policy: Sign1Policy = CUSTODY_POLICY,
+) -> PreparedSignature:
+    """Run every check of :func:`verify_sign1` except the signature itself.
+
+    Raises:
+        EncodingError, InvalidInput, SignatureError: as :func:`verify_sign1`.
+    """
     # 0. Parse; re-derive the protected header from the bytes even for a parsed message, in
     #    case attrs validators were switched off when it was built.
     if isinstance(message, Sign1Message):
@@ -465,14 +531,14 @@ def verify_sign1(
         raise SignatureError(
             f"signature is {len(parsed.signature)} bytes; alg {alg} needs {signature_size}"
         )
-    # 6. Verify over the Sig_structure of the RECEIVED protected bytes, never a re-encoding
-    #    (an encoded empty map stands for no attributes: see sig_structure).
+    # 6. (in PreparedSignature.verify) The signature covers the Sig_structure of the RECEIVED
+    #    protected bytes, never a re-encoding (an encoded empty map stands for no
+    #    attributes: see sig_structure).
     payload = _payload_of(parsed, detached_payload)
     if not isinstance(external_aad, bytes):
         raise InvalidInput("must be bytes", field="external_aad")
-    verify(parsed.signature, sig_structure(parsed.protected, payload, external_aad))
-    # 7. kid is a lookup hint only; trust in the key is the caller's policy.
-    return parsed
+    to_be_signed = sig_structure(parsed.protected, payload, external_aad)
+    return PreparedSignature(parsed, alg, parsed.signature, to_be_signed, verify_with=verify)
 
 
 def _select_alg(protected: dict[Any, Any], unprotected: dict[Any, Any], policy: Sign1Policy) -> int:

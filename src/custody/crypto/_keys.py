@@ -184,6 +184,12 @@ class SigningKey:
     """
 
     _private: Ed25519PrivateKey = attrs.field(validator=_check_private_key, repr=False)
+    # Derived once: signers are asked for their key id on every event they sign.
+    _public: PublicKey = attrs.field(init=False, repr=False)
+
+    @_public.default
+    def _derive_public(self) -> PublicKey:
+        return PublicKey.from_cryptography(self._private.public_key())
 
     def __repr__(self) -> str:
         return f"SigningKey(key_id={self.public.key_id_hex!r})"
@@ -282,7 +288,7 @@ class SigningKey:
     @property
     def public(self) -> PublicKey:
         """The public half as a :class:`PublicKey`."""
-        return PublicKey.from_cryptography(self._private.public_key())
+        return self._public
 
     @property
     def public_key(self) -> Ed25519PublicKey:
@@ -292,7 +298,7 @@ class SigningKey:
     @property
     def key_id(self) -> bytes:
         """The RFC 9679 COSE Key Thumbprint of the public key (32 bytes)."""
-        return key_id(self._private.public_key())
+        return self._public.key_id
 
     def sign(self, message: bytes) -> bytes:
         """Return the 64-byte Ed25519 signature of ``message``."""

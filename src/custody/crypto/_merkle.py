@@ -103,7 +103,7 @@ def _largest_power_of_two_below(n: int) -> int:
     return 1 << ((n - 1).bit_length() - 1)
 
 
-def root_of(leaf_hashes: Sequence[bytes]) -> bytes:
+def root_of(leaf_hashes: Iterable[bytes]) -> bytes:
     """Compute the Merkle tree hash of a list of leaf hashes (RFC 9162 §2.1.1).
 
     Args:

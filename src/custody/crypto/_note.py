@@ -269,7 +269,7 @@ def add_signature(note: str, name: str, signer: Signer) -> str:
     if len(lines) >= MAX_NOTE_SIGNATURES:
         raise InvalidInput(f"a note carries at most {MAX_NOTE_SIGNATURES} signatures")
     new_note = _as_text(note) + _signature_line(text, name, signer)
-    _check_size(new_note.encode())
+    _check_size(_encode(new_note))
     return new_note
 
 
@@ -319,6 +319,10 @@ def open_note(note: str | bytes, verifiers: Sequence[NoteVerifier]) -> VerifiedN
 
 
 def _signature_line(text: str, name: str, signer: Signer) -> str:
+    # Checked here as well as in NoteVerifier's validator: validators can be disabled globally.
+    problem = _key_name_problem(name)
+    if problem:
+        raise InvalidInput(problem, field="key name")
     verifier = NoteVerifier.for_key(name, signer.public_key)
     signature = signer.sign(text.encode())
     if len(signature) != _ED25519_SIGNATURE_SIZE:
@@ -335,13 +339,13 @@ def _check_text_for_signing(text: str) -> None:
     if text.startswith("\n") or "\n\n" in text:
         raise InvalidInput("custody does not sign a note text with an empty line", field="text")
     _check_characters(text)
-    _check_size(text.encode())
+    _check_size(_encode(text))
 
 
 def _parse_note(note: str | bytes) -> tuple[str, list[_SignatureLine]]:
     """Split a note into its text and signature lines, enforcing every syntax rule."""
     text_of_note = _as_text(note)
-    _check_size(text_of_note.encode())
+    _check_size(_encode(text_of_note))
     _check_characters(text_of_note)
     split = text_of_note.rfind("\n\n")
     if split < 0:
@@ -417,8 +421,13 @@ def _check_characters(text: str) -> None:
             "only newline is allowed",
             field="note",
         )
-    if not _is_utf8_encodable(text):
-        raise InvalidInput("a note must be valid UTF-8 (it contains a lone surrogate)")
+
+
+def _encode(text: str) -> bytes:
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InvalidInput(f"a note must be valid UTF-8: {exc}", field="note") from exc
 
 
 def _is_utf8_encodable(text: str) -> bool:
@@ -445,6 +454,10 @@ def _decode_base64(encoded: str, field: str) -> bytes:
 
 
 def _validate_origin(_instance: object, _attribute: object, origin: str) -> None:
+    _check_origin(origin)
+
+
+def _check_origin(origin: str) -> None:
     if not isinstance(origin, str) or not origin:
         raise InvalidInput("the origin must be a non-empty string", field="checkpoint.origin")
     if "\n" in origin or _CONTROL_CHARACTER.search(origin) or not _is_utf8_encodable(origin):
@@ -462,6 +475,10 @@ def _validate_root_hash(_instance: object, _attribute: object, root_hash: bytes)
 
 
 def _validate_extensions(_instance: object, _attribute: object, lines: tuple[str, ...]) -> None:
+    _check_extensions(lines)
+
+
+def _check_extensions(lines: Iterable[str]) -> None:
     for line in lines:
         if not isinstance(line, str) or not line:
             raise InvalidInput("extension lines must be non-empty", field="checkpoint.extensions")
@@ -524,6 +541,9 @@ class Checkpoint:
                 field="checkpoint",
             )
         origin, size_line, root_line, *extensions = lines
+        # The decoder checks every field itself: attrs validators can be disabled globally.
+        _check_origin(origin)
+        _check_extensions(extensions)
         return cls(
             origin=origin,
             size=_parse_tree_size(size_line),

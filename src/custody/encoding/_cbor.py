@@ -583,9 +583,10 @@ class _Scanner:
     def _take(self, size: int, offset: int) -> bytes:
         end = self._pos + size
         if end > len(self._data):
+            missing = end - len(self._data)
             raise EncodingError(
-                f"truncated CBOR: the item at byte {offset} needs {end - len(self._data)} "
-                "more byte(s)"
+                f"truncated CBOR: the input ends {missing} byte(s) short, in the item at byte "
+                f"{offset}"
             )
         chunk = self._data[self._pos : end]
         self._pos = end

@@ -92,6 +92,9 @@ class Ledger:
         # Chain states by (case, item), valid while the chain head is unchanged; another
         # process may append in between, which the head comparison detects.
         self._states: dict[tuple[str, str | None], ChainState] = {}
+        # Registered actors and opened cases never go away, so a positive answer is final.
+        self._known_actors: set[bytes] = set()
+        self._open_cases: set[str] = set()
 
     # -- opening ---------------------------------------------------------------------
 
@@ -268,17 +271,27 @@ class Ledger:
         return sign_event(event, draft.signer, origin=self.info.origin)
 
     def _check_parties(self, tx: StoreReader, draft: Draft) -> None:
-        if tx.actor(draft.signer.key_id) is None:
+        if not self._is_actor(tx, draft.signer.key_id):
             raise InvalidInput(
                 f"key {draft.signer.key_id.hex()} is not a registered actor", field="signer"
             )
         recipient = draft.body.recipient
-        if recipient is not None and tx.actor(recipient) is None:
+        if recipient is not None and not self._is_actor(tx, recipient):
             raise InvalidInput(
                 f"recipient {recipient.hex()} is not a registered actor", field="counterparty"
             )
-        if draft.item is not None and tx.head(draft.case, None) is None:
+        if draft.item is not None and not self._is_open(tx, draft.case):
             raise InvalidInput(f"case {draft.case} has not been opened", field="case")
+
+    def _is_actor(self, tx: StoreReader, key_id: bytes) -> bool:
+        if key_id not in self._known_actors and tx.actor(key_id) is not None:
+            self._known_actors.add(key_id)
+        return key_id in self._known_actors
+
+    def _is_open(self, tx: StoreReader, case: str) -> bool:
+        if case not in self._open_cases and tx.head(case, None) is not None:
+            self._open_cases.add(case)
+        return case in self._open_cases
 
     def _current_state(self, reader: StoreReader, case: str, item: str | None) -> ChainState:
         head = reader.head(case, item)

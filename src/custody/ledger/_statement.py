@@ -89,7 +89,8 @@ def sign_event(event: Event, signer: Signer, *, origin: str) -> Statement:
         content_type=EVENT_CONTENT_TYPE,
         protected={CWT_CLAIMS: claims},
     )
-    return open_statement(entry)
+    # The payload was just encoded from ``event``; only the envelope needs parsing.
+    return Statement(entry, Sign1Message.from_bytes(entry), event, origin, leaf_hash(entry))
 
 
 def open_statement(entry: bytes) -> Statement:

@@ -12,6 +12,7 @@ import attrs
 from custody.errors import InvalidInput
 
 _REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # tab and newline are allowed
 _SEAL = re.compile(r"[^\x00-\x1f\x7f]{1,64}")
 KEY_ID_SIZE = 32
 SHA256_SIZE = 32
@@ -42,7 +43,7 @@ def check_text(value: str | None, field: str, *, limit: int = MAX_TEXT) -> str |
         raise InvalidInput("must be non-empty text", field=field)
     if len(value) > limit:
         raise InvalidInput(f"is longer than {limit} characters", field=field)
-    if any(ord(c) < 32 and c not in "\n\t" for c in value):
+    if _CONTROL.search(value):
         raise InvalidInput("contains control characters", field=field)
     return value
 

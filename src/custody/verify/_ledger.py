@@ -21,14 +21,24 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 
-from custody.crypto import Checkpoint, MerkleTree, NoteVerifier, PublicKey, leaf_hash
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from custody.crypto import (
+    Checkpoint,
+    MerkleTree,
+    NoteVerifier,
+    PublicKey,
+    leaf_hash,
+    prepare_sign1,
+)
 from custody.crypto import verify_checkpoint as open_checkpoint
-from custody.errors import CustodyError, InvalidInput, SignatureError, VerificationError
+from custody.errors import CustodyError, InvalidInput, VerificationError
 from custody.ledger import EMPTY, ChainState, Ledger, Statement, advance, open_statement
 from custody.ledger import violations as transition_violations
 from custody.model import EventType, SealState
 from custody.store import EntryRow
 from custody.verify._report import Location, ReportBuilder, VerificationReport
+from custody.verify._signatures import SignatureChecks, signature_checks
 from custody.verify._trust import TrustPolicy
 
 _TRANSITION_CODES = (
@@ -74,6 +84,7 @@ def verify_ledger(
     trust: TrustPolicy | None = None,
     held_checkpoints: Sequence[str] = (),
     case: str | None = None,
+    workers: int | None = None,
 ) -> VerificationReport:
     """Verify a ledger and return a report of every check and problem.
 
@@ -86,6 +97,8 @@ def verify_ledger(
             be consistent with each.
         case: verify only this case's events (the whole log is still hashed, so the
             checkpoints can be checked).
+        workers: processes for signature checks; ``None`` uses every core for large logs,
+            ``1`` checks inline.
 
     Returns:
         The report; ``report.ok`` is true only if every check passed.
@@ -100,7 +113,9 @@ def verify_ledger(
         builder.fail("STORE_UNREADABLE", Location(), f"the ledger cannot be read: {exc}")
         return builder.build()
     builder.ran("ledger readable")
-    leaves = _EntryVerifier(ledger.info.origin, keys, builder, case).run(rows)
+    with signature_checks(len(rows), workers) as signatures:
+        verifier = _EntryVerifier(ledger.info.origin, keys, builder, case, signatures)
+        leaves = verifier.run(rows)
     _verify_checkpoints(ledger, trust, leaves, stored_checkpoints, held_checkpoints, builder)
     return builder.build()
 
@@ -122,6 +137,7 @@ class _KeyRing:
     def __init__(self, ledger: Ledger, trust: TrustPolicy | None, builder: ReportBuilder) -> None:
         self._register = ledger.public_keys()
         self._trusted: Mapping[bytes, PublicKey] | None = trust.key_map if trust else None
+        self._loaded: dict[bytes, Ed25519PublicKey] = {}
         if trust is None:
             builder.notice(
                 "KEYS_FROM_LEDGER",
@@ -141,14 +157,27 @@ class _KeyRing:
         key = self._register.get(key_id)
         return key, "KEY_UNTRUSTED" if key else "KEY_UNKNOWN"
 
+    def cryptography(self, key: PublicKey) -> Ed25519PublicKey:
+        """The cryptography object for ``key``, built once per key."""
+        loaded = self._loaded.get(key.raw)
+        if loaded is None:
+            loaded = self._loaded[key.raw] = key.as_cryptography()
+        return loaded
+
 
 class _EntryVerifier:
     """Steps 1 to 4 over the entries in log order."""
 
     def __init__(
-        self, origin: str, keys: _KeyRing, builder: ReportBuilder, case: str | None
+        self,
+        origin: str,
+        keys: _KeyRing,
+        builder: ReportBuilder,
+        case: str | None,
+        signatures: SignatureChecks,
     ) -> None:
         self._origin = origin
+        self._signatures = signatures
         self._keys = keys
         self._builder = builder
         self._case = case
@@ -164,6 +193,10 @@ class _EntryVerifier:
             statement = self._open(row)
             if statement is not None and self._case in (None, statement.event.case):
                 self._check_statement(row, statement)
+        for where, reason in self._signatures.failures():
+            self._builder.fail(
+                "SIGNATURE_INVALID", where, f"the signature does not verify: {reason}"
+            )
         self._notice_pending_transfers()
         return leaves
 
@@ -243,9 +276,11 @@ class _EntryVerifier:
             return
         self._builder.ran("signatures")
         try:
-            statement.verify_signature(key)
-        except (SignatureError, VerificationError) as exc:
+            prepared = prepare_sign1(statement.message, self._keys.cryptography(key))
+        except (CustodyError, ValueError) as exc:
             self._builder.fail("SIGNATURE_INVALID", where, f"the signature does not verify: {exc}")
+            return
+        self._signatures.add(where, key, prepared)
 
     # Step 4
     def _check_chain(self, statement: Statement, where: Location) -> None:
