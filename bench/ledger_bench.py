@@ -23,7 +23,7 @@ from custody.ledger import Draft, Ledger
 from custody.model import EventBody, EventType, Place
 from custody.testing import Cast, new_ledger, record_sample_case
 from custody.verify import verify_ledger
-from custody.verify._signatures import default_workers
+from custody.verify._parallel import available_cores
 
 BATCH = 1000
 
@@ -75,7 +75,7 @@ def main() -> None:
         def verify(workers: int) -> None:
             reports[workers] = verify_ledger(ledger, workers=workers)
 
-        cores = default_workers()
+        cores = available_cores()
         one_core = rate(size, lambda: verify(1))
         all_cores = rate(size, lambda: verify(cores))
         assert all(report.ok for report in reports.values())

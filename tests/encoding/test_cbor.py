@@ -84,10 +84,11 @@ def test_rfc8949_appendix_a_decodes_to_known_values(value: object, expected: str
     assert type(decoded) is type(value)
 
 
-def test_integer_keys_sort_bytewise_by_encoding_not_by_value() -> None:
-    # RFC 8949 §4.2.1: 10 (0a) < 100 (1864) < -1 (20). Length-first order gives the same here;
-    # it differs from numeric order, which would put -1 first.
+def test_integer_keys_sort_bytewise_by_encoding() -> None:
+    # RFC 8949 §4.2.1: 10 (0a) < 100 (1864) < -1 (20). Numeric order would put -1 first, and
+    # the length-first order of cbor2's canonical mode (RFC 8949 §4.2.3) puts it second.
     assert encode({100: 0, -1: 0, 10: 0}).hex() == "a3" + "0a00" + "186400" + "2000"
+    assert cbor2.dumps({100: 0, -1: 0, 10: 0}, canonical=True).hex() == "a30a002000186400"
 
 
 def test_text_keys_sort_shorter_first() -> None:
@@ -233,12 +234,17 @@ def test_encode_refuses_with_path(value: object, path: str, message: str) -> Non
     assert message in str(info.value)
 
 
-def test_encode_refuses_deep_nesting() -> None:
+def nested_lists(levels: int) -> list[Any]:
     value: list[Any] = []
-    for _ in range(65):
+    for _ in range(levels - 1):
         value = [value]
+    return value
+
+
+def test_encode_accepts_64_levels_and_refuses_65() -> None:
+    assert encode(nested_lists(64)) == b"\x81" * 63 + b"\x80"
     with pytest.raises(EncodingError, match="nested more than 64 levels"):
-        encode(value)
+        encode(nested_lists(65))
 
 
 def test_encode_refuses_cycles() -> None:
@@ -403,7 +409,7 @@ def test_interpreted_tags_cannot_be_allowed(tag: int) -> None:
 
 
 @pytest.mark.parametrize("limits", [{"max_size": 0}, {"max_depth": -1}, {"max_depth": 257}])
-def test_decode_refuses_out_of_range_limits(limits: dict[str, int]) -> None:
+def test_decode_refuses_out_of_range_limits(limits: dict[str, Any]) -> None:
     with pytest.raises(ValueError, match="must be"):
         decode(b"\x00", **limits)
 
@@ -492,6 +498,18 @@ def test_integer_key_encoding_ignores_insertion_order(value: dict[int, int], ran
     items = list(value.items())
     random.shuffle(items)
     assert encode(dict(items)) == encode(value)
+
+
+@given(st.dictionaries(st.text(max_size=30), integers, max_size=12))
+def test_text_keys_sort_like_cbor2_canonical(value: dict[str, int]) -> None:
+    # For text keys, length-first (cbor2 canonical) and bytewise order coincide: an oracle.
+    assert encode(value) == cbor2.dumps(value, canonical=True)
+
+
+@given(st.dictionaries(integers, st.booleans(), max_size=12))
+def test_integer_keys_sort_by_their_encoded_bytes(value: dict[int, bool]) -> None:
+    decoded = decode(encode(value))
+    assert list(decoded) == sorted(value, key=cbor2.dumps)
 
 
 def assert_decodes_exactly_or_refuses(data: bytes, allow_tags: frozenset[int]) -> None:

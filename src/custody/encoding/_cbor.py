@@ -245,7 +245,7 @@ def _key_segment(key: str | int) -> str:
 
 
 def decode(
-    data: bytes,
+    data: bytes | bytearray | memoryview,
     *,
     max_size: int = DEFAULT_MAX_SIZE,
     max_depth: int = DEFAULT_MAX_DEPTH,
@@ -260,7 +260,7 @@ def decode(
     Not checked: what the values mean; that is the caller's model.
 
     Args:
-        data: the encoded bytes (any bytes-like object is accepted).
+        data: the encoded bytes.
         max_size: the largest input accepted, in bytes.
         max_depth: the deepest nesting of arrays, maps and tags accepted (at most 256).
         allow_tags: tag numbers that may appear; they are returned as ``cbor2.CBORTag``. Tags
@@ -278,7 +278,7 @@ def decode(
     """
     _check_limits(max_size, max_depth, allow_tags)
     if type(data) is not bytes:
-        data = memoryview(data).tobytes()
+        data = memoryview(data).tobytes()  # one immutable copy, also of bytearray/memoryview
     if not data:
         raise EncodingError("empty input: expected one CBOR data item")
     if len(data) > max_size:
@@ -287,9 +287,12 @@ def decode(
         _Scanner(data, max_depth, allow_tags).scan()
     try:
         value = _loads(data, max_depth)
-        result = _checked(value, max_depth, allow_tags)
     except Exception as exc:  # cbor2 and its tag decoders raise many types; explain them all
         raise _explain(data, max_depth, allow_tags) from exc
+    try:
+        result = _checked(value, max_depth, allow_tags)
+    except (_NotStrict, RecursionError):
+        raise _explain(data, max_depth, allow_tags) from None
     if cbor2.dumps(result) != data:
         raise _explain(data, max_depth, allow_tags)
     return result

@@ -10,7 +10,6 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from datetime import datetime
-from types import MappingProxyType
 from typing import Any, TypeVar
 
 import attrs
@@ -20,6 +19,7 @@ from custody.model._parties import Place
 from custody.model._values import (
     KEY_ID_SIZE,
     SHA256_SIZE,
+    FrozenMap,
     check_digest,
     check_seal,
     count_field,
@@ -109,13 +109,13 @@ def _artifacts(value: Any) -> tuple[Artifact, ...]:
 
 
 def _empty_details() -> Mapping[str, Any]:
-    return MappingProxyType({})
+    return FrozenMap()
 
 
 def _frozen_details(value: Mapping[str, Any]) -> Mapping[str, Any]:
     if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
         raise InvalidInput("must be a map with text keys", field="details")
-    return MappingProxyType(dict(value))
+    return FrozenMap(value)
 
 
 @attrs.frozen

@@ -19,26 +19,28 @@ The steps, numbered as in ``docs/verification.md``:
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
-from custody.crypto import (
-    Checkpoint,
-    MerkleTree,
-    NoteVerifier,
-    PublicKey,
-    leaf_hash,
-    prepare_sign1,
-)
+from custody.crypto import Checkpoint, MerkleTree, NoteVerifier, leaf_hash
 from custody.crypto import verify_checkpoint as open_checkpoint
 from custody.errors import CustodyError, InvalidInput, VerificationError
-from custody.ledger import EMPTY, ChainState, Ledger, Statement, advance, open_statement
+from custody.ledger import EMPTY, ChainState, Ledger, advance
 from custody.ledger import violations as transition_violations
-from custody.model import EventType, SealState
+from custody.model import Event, EventType, SealState
 from custody.store import EntryRow
+from custody.verify._entries import (
+    CHECK_COLUMNS,
+    CHECK_ISSUER,
+    CHECK_KEYS,
+    CHECK_SIGNATURES,
+    CHECK_WELL_FORMED,
+    EntryContext,
+    EntryFinding,
+    KeyRing,
+    check_entries,
+)
+from custody.verify._parallel import map_chunks
 from custody.verify._report import Location, ReportBuilder, VerificationReport
-from custody.verify._signatures import SignatureChecks, signature_checks
 from custody.verify._trust import TrustPolicy
 
 _TRANSITION_CODES = (
@@ -61,12 +63,12 @@ CHECK_OF_CODE: dict[str, str] = {
     "STORE_UNREADABLE": "ledger readable",
     "LOG_GAP": "log indexes contiguous",
     "LEAF_HASH_MISMATCH": "stored leaf hashes",
-    "ENTRY_MALFORMED": "entries well-formed",
-    "ROW_MISMATCH": "index columns match signed entries",
-    "ISSUER_MISMATCH": "entries issued for this log",
-    "KEY_UNKNOWN": "signing keys known and trusted",
-    "KEY_UNTRUSTED": "signing keys known and trusted",
-    "SIGNATURE_INVALID": "signatures",
+    "ENTRY_MALFORMED": CHECK_WELL_FORMED,
+    "ROW_MISMATCH": CHECK_COLUMNS,
+    "ISSUER_MISMATCH": CHECK_ISSUER,
+    "KEY_UNKNOWN": CHECK_KEYS,
+    "KEY_UNTRUSTED": CHECK_KEYS,
+    "SIGNATURE_INVALID": CHECK_SIGNATURES,
     "CHAIN_SEQ": "chain links",
     "CHAIN_PREV": "chain links",
     **dict.fromkeys(_TRANSITION_CODES, "custody transitions"),
@@ -97,25 +99,26 @@ def verify_ledger(
             be consistent with each.
         case: verify only this case's events (the whole log is still hashed, so the
             checkpoints can be checked).
-        workers: processes for signature checks; ``None`` uses every core for large logs,
-            ``1`` checks inline.
+        workers: processes for steps 2 and 3; ``None`` uses every core for large logs,
+            ``1`` works inline. The report is the same either way.
 
     Returns:
         The report; ``report.ok`` is true only if every check passed.
     """
     builder = ReportBuilder(f"ledger {ledger.store.location}", CHECK_OF_CODE)
-    keys = _KeyRing(ledger, trust, builder)
+    builder.ran("ledger readable")
     try:
         rows = list(ledger.store.entries())
         stored_checkpoints = ledger.checkpoints()
+        keys = _key_ring(ledger, trust, builder)
     except (sqlite3.DatabaseError, CustodyError) as exc:
-        builder.ran("ledger readable")
         builder.fail("STORE_UNREADABLE", Location(), f"the ledger cannot be read: {exc}")
         return builder.build()
-    builder.ran("ledger readable")
-    with signature_checks(len(rows), workers) as signatures:
-        verifier = _EntryVerifier(ledger.info.origin, keys, builder, case, signatures)
-        leaves = verifier.run(rows)
+    leaves = _check_log(rows, builder)
+    findings = map_chunks(
+        check_entries, EntryContext(ledger.info.origin, keys, case), rows, workers
+    )
+    _ChainReplay(builder, case).run(rows, findings)
     _verify_checkpoints(ledger, trust, leaves, stored_checkpoints, held_checkpoints, builder)
     return builder.build()
 
@@ -131,160 +134,71 @@ def check_ledger(ledger: Ledger, **options: object) -> VerificationReport:
     return report
 
 
-class _KeyRing:
-    """Step 3's key lookup: trusted keys, or the ledger's register when no policy is given."""
+def _key_ring(ledger: Ledger, trust: TrustPolicy | None, builder: ReportBuilder) -> KeyRing:
+    register = {key_id: key.to_bytes() for key_id, key in ledger.public_keys().items()}
+    if trust is not None:
+        return KeyRing(register, {key_id: key.to_bytes() for key_id, key in trust.key_map.items()})
+    builder.notice(
+        "KEYS_FROM_LEDGER",
+        Location(),
+        "no trust policy given: signatures were checked with the keys registered "
+        "in the ledger itself, which proves integrity but not who signed",
+    )
+    return KeyRing(register, None)
 
-    def __init__(self, ledger: Ledger, trust: TrustPolicy | None, builder: ReportBuilder) -> None:
-        self._register = ledger.public_keys()
-        self._trusted: Mapping[bytes, PublicKey] | None = trust.key_map if trust else None
-        self._loaded: dict[bytes, Ed25519PublicKey] = {}
-        if trust is None:
-            builder.notice(
-                "KEYS_FROM_LEDGER",
-                Location(),
-                "no trust policy given: signatures were checked with the keys "
-                "registered in the ledger itself, which proves integrity but not "
-                "who signed",
+
+# Step 1, and the leaf hashes for step 5
+def _check_log(rows: Sequence[EntryRow], builder: ReportBuilder) -> list[bytes]:
+    leaves = []
+    for expected, row in enumerate(rows):
+        builder.ran("log indexes contiguous")
+        if row.index != expected and (expected == 0 or rows[expected - 1].index + 1 != row.index):
+            missing = rows[expected - 1].index + 1 if expected else 0
+            builder.fail(
+                "LOG_GAP",
+                Location(index=missing),
+                f"log entries {missing} to {row.index - 1} are missing"
+                if row.index - missing > 1
+                else f"log entry {missing} is missing",
             )
-
-    def lookup(self, key_id: bytes) -> tuple[PublicKey | None, str | None]:
-        """The key to verify with, and the problem code if it is unknown or untrusted."""
-        if self._trusted is None:
-            key = self._register.get(key_id)
-            return key, None if key else "KEY_UNKNOWN"
-        if key_id in self._trusted:
-            return self._trusted[key_id], None
-        key = self._register.get(key_id)
-        return key, "KEY_UNTRUSTED" if key else "KEY_UNKNOWN"
-
-    def cryptography(self, key: PublicKey) -> Ed25519PublicKey:
-        """The cryptography object for ``key``, built once per key."""
-        loaded = self._loaded.get(key.raw)
-        if loaded is None:
-            loaded = self._loaded[key.raw] = key.as_cryptography()
-        return loaded
+        builder.ran("stored leaf hashes")
+        recomputed = leaf_hash(row.entry)
+        if recomputed != row.leaf_hash:
+            builder.fail(
+                "LEAF_HASH_MISMATCH",
+                _row_location(row),
+                "the entry's bytes do not hash to the leaf hash stored with it",
+            )
+        leaves.append(recomputed)
+    return leaves
 
 
-class _EntryVerifier:
-    """Steps 1 to 4 over the entries in log order."""
+class _ChainReplay:
+    """Step 4: replay each chain, in log order, through the custody state machine."""
 
-    def __init__(
-        self,
-        origin: str,
-        keys: _KeyRing,
-        builder: ReportBuilder,
-        case: str | None,
-        signatures: SignatureChecks,
-    ) -> None:
-        self._origin = origin
-        self._signatures = signatures
-        self._keys = keys
+    def __init__(self, builder: ReportBuilder, case: str | None) -> None:
         self._builder = builder
         self._case = case
         self._states: dict[tuple[str, str | None], ChainState] = {}
         self._opened_cases: set[str] = set()
 
-    def run(self, rows: Iterable[EntryRow]) -> list[bytes]:
-        """Verify every row; return the recomputed leaf hashes in log order."""
-        leaves: list[bytes] = []
-        for row in rows:
-            self._check_index(row, len(leaves))
-            leaves.append(self._check_leaf(row))
-            statement = self._open(row)
-            if statement is not None and self._case in (None, statement.event.case):
-                self._check_statement(row, statement)
-        for where, reason in self._signatures.failures():
-            self._builder.fail(
-                "SIGNATURE_INVALID", where, f"the signature does not verify: {reason}"
+    def run(self, rows: Sequence[EntryRow], findings: Sequence[EntryFinding]) -> None:
+        for row, finding in zip(rows, findings, strict=True):
+            event = finding.event
+            where = (
+                _row_location(row)
+                if event is None
+                else Location(event.case, event.item, event.seq, row.index)
             )
+            for check in finding.ran:
+                self._builder.ran(check)
+            for code, message in finding.problems:
+                self._builder.fail(code, where, message)
+            if event is not None and self._case in (None, event.case):
+                self._replay(event, leaf_hash(row.entry), where)
         self._notice_pending_transfers()
-        return leaves
 
-    # Step 1
-    def _check_index(self, row: EntryRow, expected: int) -> None:
-        self._builder.ran("log indexes contiguous")
-        if row.index != expected:
-            missing = (
-                f"{expected}" if row.index == expected + 1 else f"{expected} to {row.index - 1}"
-            )
-            self._builder.fail(
-                "LOG_GAP",
-                Location(index=expected),
-                f"log entries {missing} are missing (next is {row.index})",
-            )
-
-    # Step 2
-    def _check_leaf(self, row: EntryRow) -> bytes:
-        self._builder.ran("stored leaf hashes")
-        recomputed = leaf_hash(row.entry)
-        if recomputed != row.leaf_hash:
-            self._builder.fail(
-                "LEAF_HASH_MISMATCH",
-                _row_location(row),
-                "the entry's bytes do not hash to the leaf hash stored with it",
-            )
-        return recomputed
-
-    def _open(self, row: EntryRow) -> Statement | None:
-        self._builder.ran("entries well-formed")
-        try:
-            return open_statement(row.entry)
-        except InvalidInput as exc:
-            self._builder.fail(
-                "ENTRY_MALFORMED",
-                _row_location(row),
-                f"the entry is not a well-formed signed event: {exc}",
-            )
-            return None
-
-    def _check_statement(self, row: EntryRow, statement: Statement) -> None:
-        event = statement.event
-        where = Location(event.case, event.item, event.seq, row.index)
-        self._builder.ran("index columns match signed entries")
-        said = (event.case, event.item, event.seq, event.type.value, event.actor)
-        stored = (row.case, row.item, row.seq, row.event_type, row.key_id)
-        if said != stored:
-            self._builder.fail(
-                "ROW_MISMATCH", where, "the stored index columns disagree with the signed entry"
-            )
-        self._builder.ran("entries issued for this log")
-        if statement.issuer != self._origin:
-            self._builder.fail(
-                "ISSUER_MISMATCH",
-                where,
-                f"signed for log {statement.issuer!r}, not {self._origin!r}",
-            )
-        self._check_signature(statement, where)
-        self._check_chain(statement, where)
-
-    # Step 3
-    def _check_signature(self, statement: Statement, where: Location) -> None:
-        self._builder.ran("signing keys known and trusted")
-        key, problem = self._keys.lookup(statement.key_id)
-        if problem is not None:
-            self._builder.fail(
-                problem,
-                where,
-                f"signed by key {statement.key_id.hex()}, which "
-                + (
-                    "the trust policy does not list"
-                    if problem == "KEY_UNTRUSTED"
-                    else "is not known"
-                ),
-            )
-        if key is None:
-            return
-        self._builder.ran("signatures")
-        try:
-            prepared = prepare_sign1(statement.message, self._keys.cryptography(key))
-        except (CustodyError, ValueError) as exc:
-            self._builder.fail("SIGNATURE_INVALID", where, f"the signature does not verify: {exc}")
-            return
-        self._signatures.add(where, key, prepared)
-
-    # Step 4
-    def _check_chain(self, statement: Statement, where: Location) -> None:
-        event = statement.event
+    def _replay(self, event: Event, leaf: bytes, where: Location) -> None:
         chain = (event.case, event.item)
         state = self._states.get(chain, EMPTY)
         self._builder.ran("chain links")
@@ -303,7 +217,7 @@ class _EntryVerifier:
                 where,
                 "the recipient recorded the seals as broken or different",
             )
-        self._states[chain] = advance(state, event, statement.leaf_hash)
+        self._states[chain] = advance(state, event, leaf)
 
     def _notice_pending_transfers(self) -> None:
         for (case, item), state in sorted(self._states.items(), key=lambda kv: str(kv[0])):
