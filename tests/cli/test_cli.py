@@ -254,3 +254,27 @@ def _public(sh: Shell, path: str) -> str:
 def _entries(sh: Shell) -> list[bytes]:
     with sqlite3.connect(sh.root / "ledger.db") as db:
         return [bytes(e) for (e,) in db.execute("SELECT entry FROM entries ORDER BY idx")]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda blob: blob[: len(blob) // 2], id="truncated CBOR"),
+        pytest.param(lambda blob: blob[:2] + b"\x59\x00" + blob[3:], id="non-canonical CBOR"),
+    ],
+)
+def test_damaged_entry_refuses_appends_and_reading(
+    sh: Shell, chain: dict[str, str], damage: object
+) -> None:
+    with sqlite3.connect(sh.root / "ledger.db") as db:
+        db.execute("DROP TRIGGER entries_no_update")
+        (blob,) = db.execute("SELECT entry FROM entries WHERE idx = 2").fetchone()
+        db.execute("UPDATE entries SET entry = ? WHERE idx = 2", (damage(bytes(blob)),))  # type: ignore[operator]
+    before = _entries(sh)
+    assert sh("event", "access", "NPM-2026-014", "ITEM-1", "--key", chain["carl"]) == 2
+    assert sh.err.startswith("error:")
+    assert sh.err.count("\n") == 1
+    assert _entries(sh) == before
+    assert sh("log", "NPM-2026-014") == 2
+    assert sh("verify-ledger") == 1
+    assert "ENTRY_MALFORMED" in sh.out

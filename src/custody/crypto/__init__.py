@@ -18,6 +18,7 @@ from custody.crypto._cose import (
     prepare_sign1,
     sig_structure,
     sign1,
+    sign1_message,
     verify_sign1,
 )
 from custody.crypto._keys import MAX_KEY_FILE_SIZE, PublicKey, SigningKey, key_id
@@ -85,6 +86,7 @@ __all__ = [
     "root_of",
     "sig_structure",
     "sign1",
+    "sign1_message",
     "sign_checkpoint",
     "sign_note",
     "verify_checkpoint",

@@ -237,7 +237,11 @@ class Sign1Message:
     def to_bytes(self) -> bytes:
         """Encode the message (with tag 18 if it was tagged); the protected bytes are kept."""
         body = [self.protected, self.unprotected, self.payload, self.signature]
-        return encode(CBORTag(COSE_SIGN1_TAG, body) if self.tagged else body)
+        message = CBORTag(COSE_SIGN1_TAG, body) if self.tagged else body
+        if self.unprotected:
+            return encode(message)
+        # Byte strings, null and an empty map: plain cbor2 output is already deterministic.
+        return cbor2.dumps(message)
 
     @property
     def alg(self) -> int | str | None:
@@ -283,7 +287,7 @@ def sig_structure(protected: bytes, payload: bytes, external_aad: bytes = b"") -
 # --- signing -----------------------------------------------------------------------------
 
 
-def sign1(
+def sign1_message(
     payload: bytes,
     signer: Signer,
     *,
@@ -293,8 +297,8 @@ def sign1(
     unprotected: Mapping[int, Any] | None = None,
     external_aad: bytes = b"",
     kid_in_protected: bool = True,
-) -> bytes:
-    """Sign ``payload`` and return a tagged COSE_Sign1 message.
+) -> Sign1Message:
+    """Sign ``payload`` and return the tagged COSE_Sign1 message, parsed.
 
     The protected header is ``{1: alg, 3: content_type, 4: signer.key_id, **protected}``,
     encoded deterministically.
@@ -323,7 +327,7 @@ def sign1(
     both = sorted(map(repr, header.keys() & extra.keys()))
     if both:
         raise InvalidInput(f"labels in both buckets: {', '.join(both)}", field="unprotected")
-    protected_bytes = encode(header)
+    protected_bytes = _encoded_header(header)
     signature = signer.sign(sig_structure(protected_bytes, payload, external_aad))
     if not isinstance(signature, bytes) or len(signature) != _ED25519_SIGNATURE_SIZE:
         raise InvalidInput("the signer did not return a 64-byte signature", field="signer")
@@ -335,7 +339,65 @@ def sign1(
         signature=signature,
         tagged=True,
     )
-    return message.to_bytes()
+    return message
+
+
+def sign1(
+    payload: bytes,
+    signer: Signer,
+    *,
+    content_type: str | int | None = None,
+    protected: Mapping[int, Any] | None = None,
+    alg: int = ALG_ED25519,
+    unprotected: Mapping[int, Any] | None = None,
+    external_aad: bytes = b"",
+    kid_in_protected: bool = True,
+) -> bytes:
+    """Sign ``payload`` and return the encoded, tagged COSE_Sign1 message.
+
+    The arguments and errors are those of :func:`sign1_message`.
+    """
+    return sign1_message(
+        payload,
+        signer,
+        content_type=content_type,
+        protected=protected,
+        alg=alg,
+        unprotected=unprotected,
+        external_aad=external_aad,
+        kid_in_protected=kid_in_protected,
+    ).to_bytes()
+
+
+def _encoded_header(header: dict[Any, Any]) -> bytes:
+    """Encode a protected header; a signer repeats the same few headers, so remember them."""
+    try:
+        return _encode_frozen(_frozen(header))
+    except TypeError:  # an unhashable value (a tag): encode it every time
+        return encode(header)
+
+
+def _frozen(value: Any) -> Any:
+    if isinstance(value, dict):
+        return (dict, tuple((key, _frozen(item)) for key, item in value.items()))
+    if isinstance(value, list | tuple):
+        return (list, tuple(_frozen(item) for item in value))
+    hash(value)  # TypeError for anything that cannot be a cache key
+    return (type(value), value)
+
+
+def _thawed(frozen: Any) -> Any:
+    kind, value = frozen
+    if kind is dict:
+        return {key: _thawed(item) for key, item in value}
+    if kind is list:
+        return [_thawed(item) for item in value]
+    return value
+
+
+@functools.lru_cache(maxsize=1024)
+def _encode_frozen(frozen: Any) -> bytes:
+    return encode(_thawed(frozen))
 
 
 def _protected_header(
@@ -603,6 +665,8 @@ def _check_crit(
 
 
 def _check_buckets(protected: dict[Any, Any], unprotected: dict[Any, Any]) -> None:
+    if not unprotected:
+        return
     both = sorted(map(repr, protected.keys() & unprotected.keys()))
     if both:
         raise SignatureError(f"header labels in both buckets: {', '.join(both)}")
