@@ -82,8 +82,18 @@ def to_millis(value: datetime) -> int:
 
 
 def from_millis(value: int) -> datetime:
-    """The aware UTC datetime for milliseconds since the Unix epoch."""
+    """The aware UTC datetime for milliseconds since the Unix epoch.
+
+    Raises:
+        InvalidInput: if the time is outside the years 1 to 9999.
+    """
+    if not _MIN_MILLIS <= value <= _MAX_MILLIS:
+        raise InvalidInput(f"{value} ms since 1970 is outside the years 1 to 9999", field="time")
     return _EPOCH + timedelta(milliseconds=value)
+
+
+_MIN_MILLIS = to_millis(datetime.min.replace(tzinfo=UTC))
+_MAX_MILLIS = to_millis(datetime.max.replace(tzinfo=UTC, microsecond=999000))
 
 
 def utc_now() -> datetime:

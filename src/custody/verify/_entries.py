@@ -1,14 +1,17 @@
 """Steps 2 and 3 of ledger verification for each entry on its own: parse, compare, verify.
 
-Everything here depends on one entry and the key ring only, so entries can be checked in
-any order and in other processes; the chain replay (step 4) happens afterwards in log order.
+Everything here depends on one entry and the key ring only. The last part, the Ed25519
+signature check itself, is returned as a job so the verifier can run it in another process
+while it goes on with the next entries.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 
 import attrs
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from custody.crypto import prepare_sign1
@@ -70,66 +73,70 @@ class EntryFinding:
     event: Event | None
     ran: tuple[str, ...]
     problems: tuple[tuple[str, str], ...]
+    signature: SignatureJob | None = None
 
 
-class _Checker:
-    """Checks entries one after another, keeping loaded keys between them."""
+#: The last part of step 3, left for later or another process: raw Ed25519 public key,
+#: signature, and the signed bytes (the Sig_structure).
+SignatureJob = tuple[bytes, bytes, bytes]
 
-    def __init__(self, context: EntryContext) -> None:
-        self._context = context
-        self._loaded: dict[bytes, Ed25519PublicKey] = {}
 
-    def check(self, row: EntryRow) -> EntryFinding:
+def verify_signatures(_: None, jobs: Sequence[SignatureJob]) -> list[bool]:
+    """Check Ed25519 signatures; True for each that verifies (module-level for workers)."""
+    results = []
+    for raw_key, signature, signed in jobs:
         try:
-            statement = open_statement(row.entry)
+            _loaded_key(raw_key).verify(signature, signed)
+        except InvalidSignature:
+            results.append(False)
+        else:
+            results.append(True)
+    return results
+
+
+def check_entry(context: EntryContext, row: EntryRow) -> EntryFinding:
+    """Steps 2 and 3 for one row, but for the signature itself (see ``EntryFinding``)."""
+    try:
+        statement = open_statement(row.entry)
+    except CustodyError as exc:
+        message = f"the entry is not a well-formed signed event: {exc}"
+        return EntryFinding(None, (CHECK_WELL_FORMED,), (("ENTRY_MALFORMED", message),))
+    event = statement.event
+    if context.case not in (None, event.case):
+        return EntryFinding(event, (CHECK_WELL_FORMED,), ())
+    ran = [CHECK_WELL_FORMED, CHECK_COLUMNS, CHECK_ISSUER, CHECK_KEYS]
+    problems = _compare(context, row, statement)
+    key, key_problem = context.keys.lookup(statement.key_id)
+    if key_problem is not None:
+        problems.append((key_problem, _key_message(key_problem, statement.key_id)))
+    job = None
+    if key is not None:
+        ran.append(CHECK_SIGNATURES)
+        try:
+            prepared = prepare_sign1(statement.message, _loaded_key(key))
         except CustodyError as exc:
-            message = f"the entry is not a well-formed signed event: {exc}"
-            return EntryFinding(None, (CHECK_WELL_FORMED,), (("ENTRY_MALFORMED", message),))
-        event = statement.event
-        if self._context.case not in (None, event.case):
-            return EntryFinding(event, (CHECK_WELL_FORMED,), ())
-        ran = [CHECK_WELL_FORMED, CHECK_COLUMNS, CHECK_ISSUER, CHECK_KEYS]
-        problems = self._compare(row, statement)
-        key, key_problem = self._context.keys.lookup(statement.key_id)
-        if key_problem is not None:
-            problems.append((key_problem, _key_message(key_problem, statement.key_id)))
-        if key is not None:
-            ran.append(CHECK_SIGNATURES)
-            problems += self._signature_problems(statement, key)
-        return EntryFinding(event, tuple(ran), tuple(problems))
-
-    def _compare(self, row: EntryRow, statement: Statement) -> list[tuple[str, str]]:
-        event = statement.event
-        problems = []
-        said = (event.case, event.item, event.seq, event.type.value, event.actor)
-        if said != (row.case, row.item, row.seq, row.event_type, row.key_id):
-            problems.append(
-                ("ROW_MISMATCH", "the stored index columns disagree with the signed entry")
-            )
-        if statement.issuer != self._context.origin:
-            problems.append(
-                (
-                    "ISSUER_MISMATCH",
-                    f"signed for log {statement.issuer!r}, not {self._context.origin!r}",
-                )
-            )
-        return problems
-
-    def _signature_problems(self, statement: Statement, raw_key: bytes) -> list[tuple[str, str]]:
-        key = self._loaded.get(raw_key)
-        if key is None:
-            key = self._loaded[raw_key] = Ed25519PublicKey.from_public_bytes(raw_key)
-        try:
-            prepare_sign1(statement.message, key).verify()
-        except (CustodyError, ValueError) as exc:
-            return [("SIGNATURE_INVALID", f"the signature does not verify: {exc}")]
-        return []
+            problems.append(("SIGNATURE_INVALID", f"the signature does not verify: {exc}"))
+        else:
+            job = (key, prepared.signature, prepared.to_be_signed)
+    return EntryFinding(event, tuple(ran), tuple(problems), job)
 
 
-def check_entries(context: EntryContext, rows: Sequence[EntryRow]) -> list[EntryFinding]:
-    """Steps 2 and 3 for each row, in order (a module-level function for worker processes)."""
-    checker = _Checker(context)
-    return [checker.check(row) for row in rows]
+def _compare(context: EntryContext, row: EntryRow, statement: Statement) -> list[tuple[str, str]]:
+    event = statement.event
+    problems = []
+    said = (event.case, event.item, event.seq, event.type.value, event.actor)
+    if said != (row.case, row.item, row.seq, row.event_type, row.key_id):
+        problems.append(("ROW_MISMATCH", "the stored index columns disagree with the signed entry"))
+    if statement.issuer != context.origin:
+        problems.append(
+            ("ISSUER_MISMATCH", f"signed for log {statement.issuer!r}, not {context.origin!r}")
+        )
+    return problems
+
+
+@functools.lru_cache(maxsize=1024)
+def _loaded_key(raw: bytes) -> Ed25519PublicKey:
+    return Ed25519PublicKey.from_public_bytes(raw)
 
 
 def _key_message(code: str, key_id: bytes) -> str:

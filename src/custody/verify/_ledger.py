@@ -37,9 +37,10 @@ from custody.verify._entries import (
     EntryContext,
     EntryFinding,
     KeyRing,
-    check_entries,
+    check_entry,
+    verify_signatures,
 )
-from custody.verify._parallel import map_chunks
+from custody.verify._parallel import ChunkPool
 from custody.verify._report import Location, ReportBuilder, VerificationReport
 from custody.verify._trust import TrustPolicy
 
@@ -115,10 +116,20 @@ def verify_ledger(
         builder.fail("STORE_UNREADABLE", Location(), f"the ledger cannot be read: {exc}")
         return builder.build()
     leaves = _check_log(rows, builder)
-    findings = map_chunks(
-        check_entries, EntryContext(ledger.info.origin, keys, case), rows, workers
-    )
-    _ChainReplay(builder, case).run(rows, findings)
+    context = EntryContext(ledger.info.origin, keys, case)
+    replay = _ChainReplay(builder, case)
+    with ChunkPool(verify_signatures, None, workers=workers, expected=len(rows)) as signatures:
+        signed: list[Location] = []
+        for row, leaf in zip(rows, leaves, strict=True):
+            finding = check_entry(context, row)
+            where = replay.record(row, finding, leaf)
+            if finding.signature is not None:
+                signatures.add(finding.signature)
+                signed.append(where)
+        for where, valid in zip(signed, signatures.results(), strict=True):
+            if not valid:
+                builder.fail("SIGNATURE_INVALID", where, "the signature does not verify")
+    replay.finish()
     _verify_checkpoints(ledger, trust, leaves, stored_checkpoints, held_checkpoints, builder)
     return builder.build()
 
@@ -182,20 +193,24 @@ class _ChainReplay:
         self._states: dict[tuple[str, str | None], ChainState] = {}
         self._opened_cases: set[str] = set()
 
-    def run(self, rows: Sequence[EntryRow], findings: Sequence[EntryFinding]) -> None:
-        for row, finding in zip(rows, findings, strict=True):
-            event = finding.event
-            where = (
-                _row_location(row)
-                if event is None
-                else Location(event.case, event.item, event.seq, row.index)
-            )
-            for check in finding.ran:
-                self._builder.ran(check)
-            for code, message in finding.problems:
-                self._builder.fail(code, where, message)
-            if event is not None and self._case in (None, event.case):
-                self._replay(event, leaf_hash(row.entry), where)
+    def record(self, row: EntryRow, finding: EntryFinding, leaf: bytes) -> Location:
+        """Report steps 2 and 3 for one entry and replay it; return where it is."""
+        event = finding.event
+        where = (
+            _row_location(row)
+            if event is None
+            else Location(event.case, event.item, event.seq, row.index)
+        )
+        for check in finding.ran:
+            self._builder.ran(check)
+        for code, message in finding.problems:
+            self._builder.fail(code, where, message)
+        if event is not None and self._case in (None, event.case):
+            self._replay(event, leaf, where)
+        return where
+
+    def finish(self) -> None:
+        """Report what the whole replay shows: transfers still awaiting receipt."""
         self._notice_pending_transfers()
 
     def _replay(self, event: Event, leaf: bytes, where: Location) -> None:
