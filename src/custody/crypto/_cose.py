@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives.hashes import SHA256
 
 from custody.crypto._keys import PublicKey
 from custody.crypto._signer import Signer
-from custody.encoding import decode, encode
+from custody.encoding import DEFAULT_MAX_SIZE, decode, encode
 from custody.errors import EncodingError, InvalidInput, SignatureError
 
 __all__ = [
@@ -214,6 +214,17 @@ class Sign1Message:
         Raises:
             EncodingError: the bytes are not a well-formed COSE_Sign1 message.
         """
+        common = _split_common_form(data)
+        if common is not None:
+            protected, payload, signature = common
+            return cls(
+                protected=protected,
+                protected_header=_decode_protected(protected),
+                unprotected={},
+                payload=payload,
+                signature=signature,
+                tagged=True,
+            )
         value = decode(data, allow_tags=frozenset({COSE_SIGN1_TAG}))
         tagged = isinstance(value, CBORTag)
         if isinstance(value, CBORTag):
@@ -260,6 +271,50 @@ class Sign1Message:
         """The content type from the protected header, or ``None``."""
         value: int | str | None = self.protected_header.get(CONTENT_TYPE)
         return value
+
+
+def _split_common_form(data: bytes) -> tuple[bytes, bytes, bytes] | None:
+    """Split the form every custody entry takes, without a general decoder.
+
+    The form is tag 18, an array of four, a byte string, an empty map, a byte string and a
+    byte string, each with the shortest length encoding and nothing after it; that makes it
+    deterministic CBOR by construction. Anything else returns ``None`` and goes through the
+    strict decoder, which also explains what is wrong.
+    """
+    if not isinstance(data, bytes) or data[:2] != b"\xd2\x84" or len(data) > DEFAULT_MAX_SIZE:
+        return None
+    protected = _byte_string_at(data, 2)
+    if protected is None or data[protected[1] : protected[1] + 1] != b"\xa0":
+        return None
+    payload = _byte_string_at(data, protected[1] + 1)
+    signature = _byte_string_at(data, payload[1]) if payload else None
+    if payload is None or signature is None or signature[1] != len(data):
+        return None
+    return protected[0], payload[0], signature[0]
+
+
+# Smallest length that each long form may carry (RFC 8949 §4.2.1: shortest form only).
+_LENGTH_FORMS = {24: (1, 24), 25: (2, 256), 26: (4, 65536)}
+
+
+def _byte_string_at(data: bytes, position: int) -> tuple[bytes, int] | None:
+    """The byte string whose head is at ``position`` and the position after it."""
+    if position >= len(data) or data[position] >> 5 != 2:
+        return None
+    info = data[position] & 0x1F
+    start = position + 1
+    if info < 24:
+        length = info
+    elif info in _LENGTH_FORMS:
+        size, smallest = _LENGTH_FORMS[info]
+        length = int.from_bytes(data[start : start + size], "big")
+        start += size
+        if length < smallest or start > len(data):
+            return None
+    else:
+        return None
+    end = start + length
+    return (data[start:end], end) if end <= len(data) else None
 
 
 def sig_structure(protected: bytes, payload: bytes, external_aad: bytes = b"") -> bytes:

@@ -30,6 +30,8 @@ _HOLDER_ONLY = frozenset(
 # Events about the record rather than the item: allowed in transit and after custody ends.
 _RECORD_ONLY = frozenset({EventType.EXPORTED})
 _CASE_CHAIN_EVENTS = frozenset({EventType.OPENED, EventType.EXPORTED})
+# Examinations that may open the packaging (seal state "broken").
+_OPENING = frozenset({EventType.ACCESSED, EventType.ANALYSED})
 # Events that may say which seals they saw; INTACT must then match what the item carries.
 _SEAL_OBSERVING = frozenset(
     {
@@ -95,22 +97,21 @@ def violations(state: ChainState, event: Event) -> list[Violation]:
 
 def advance(state: ChainState, event: Event, leaf_hash: bytes) -> ChainState:
     """The chain's state after ``event`` (applied even if it broke rules, for reporting)."""
-    body = event.body
-    changes: dict[str, object] = {"next_seq": event.seq + 1, "head": leaf_hash}
-    kind = body.type
+    body, kind = event.body, event.body.type
+    holder, seals, pending, ended_by = state.holder, state.seals, state.pending, state.ended_by
     if kind in FIRST_ITEM_EVENTS:
-        changes.update(holder=event.actor, seals=body.seals)
+        holder, seals = event.actor, body.seals
     elif kind is EventType.SEALED:
-        changes["seals"] = body.seals
+        seals = body.seals
     elif kind is EventType.TRANSFERRED and body.recipient is not None:
-        changes["pending"] = PendingTransfer(body.recipient, body.seals, body.seal_state)
+        pending = PendingTransfer(body.recipient, body.seals, body.seal_state)
     elif kind is EventType.RECEIVED:
-        changes.update(holder=event.actor, seals=body.seals, pending=None)
+        holder, seals, pending = event.actor, body.seals, None
     elif kind in FINAL_EVENTS:
-        changes["ended_by"] = kind
-    if kind in (EventType.ACCESSED, EventType.ANALYSED) and body.seal_state is SealState.BROKEN:
-        changes["seals"] = ()  # opened for examination; a later "sealed" event reseals it
-    return attrs.evolve(state, **changes)  # type: ignore[arg-type]
+        ended_by = kind
+    elif kind in _OPENING and body.seal_state is SealState.BROKEN:
+        seals = ()  # opened for examination; a later "sealed" event reseals it
+    return ChainState(event.seq + 1, leaf_hash, holder, seals, pending, ended_by)
 
 
 def _link_violations(state: ChainState, event: Event) -> list[Violation]:
