@@ -93,6 +93,8 @@ class Artifact:
 
 def sorted_seals(value: Any) -> tuple[str, ...]:
     """Validate seal numbers and return them sorted, so equal sets compare equal."""
+    if not value:
+        return ()
     seals = tuple(value)
     for seal in seals:
         check_seal(seal, "seals")
@@ -102,6 +104,8 @@ def sorted_seals(value: Any) -> tuple[str, ...]:
 
 
 def _artifacts(value: Any) -> tuple[Artifact, ...]:
+    if not value:
+        return ()
     artifacts = tuple(value)
     if not all(isinstance(a, Artifact) for a in artifacts):
         raise InvalidInput("must be Artifact values", field="artifacts")
@@ -113,6 +117,8 @@ def _empty_details() -> Mapping[str, Any]:
 
 
 def _frozen_details(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    if type(value) is FrozenMap:
+        return value
     if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
         raise InvalidInput("must be a map with text keys", field="details")
     return FrozenMap(value)

@@ -72,6 +72,8 @@ def utc_datetime(value: datetime, field: str = "time") -> datetime:
     """
     if not isinstance(value, datetime) or value.tzinfo is None:
         raise InvalidInput("must be a timezone-aware datetime", field=field)
+    if value.tzinfo is UTC and not value.microsecond % 1000:
+        return value  # already in the stored form (every decoded event time is)
     value = value.astimezone(UTC)
     return value.replace(microsecond=value.microsecond // 1000 * 1000)
 
