@@ -37,16 +37,30 @@ def register_appenders(ledger: Ledger, names: list[str]) -> None:
         "DELETE FROM meta",
         "INSERT INTO entries (idx, case_ref, item_ref, seq, event_type, key_id, entry, leaf_hash) "
         "VALUES (100, 'C', '', 0, 'opened', x'00', x'00', zeroblob(32))",
+        # REPLACE deletes the row it collides with, without firing delete triggers.
+        "INSERT OR REPLACE INTO entries (idx, case_ref, item_ref, seq, event_type, key_id, entry, "
+        "leaf_hash) SELECT (SELECT MAX(idx) + 1 FROM entries), case_ref, item_ref, seq, "
+        "event_type, key_id, x'00', leaf_hash FROM entries WHERE idx = 1",
+        "INSERT OR REPLACE INTO entries SELECT * FROM entries WHERE idx = 3",
+        "INSERT OR REPLACE INTO actors SELECT key_id, public_key, 'someone else', role, "
+        "organisation, added_at FROM actors LIMIT 1",
+        "INSERT OR REPLACE INTO checkpoints SELECT size, 'forged', created_at FROM checkpoints",
+        "INSERT OR REPLACE INTO meta VALUES ('origin', 'other.test/log')",
     ],
 )
 def test_database_refuses_changes_to_the_record(sample_ledger: Ledger, statement: str) -> None:
-    before = [r.entry for r in sample_ledger.store.entries()]
+    def snapshot() -> list[list[object]]:
+        with sqlite3.connect(sample_ledger.store.location) as db:
+            tables = ("meta", "actors", "entries", "checkpoints")
+            return [db.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall() for table in tables]
+
+    before = snapshot()
     with (
         sqlite3.connect(sample_ledger.store.location) as db,
         pytest.raises(sqlite3.DatabaseError, match="custody:"),
     ):
         db.execute(statement)
-    assert [r.entry for r in sample_ledger.store.entries()] == before
+    assert snapshot() == before
 
 
 def test_four_processes_append_one_history(ledger: Ledger, cast: Cast) -> None:

@@ -16,7 +16,14 @@ from custody.crypto import leaf_hash
 from custody.ledger import Ledger, sign_event
 from custody.model import Event, EventBody, EventType
 from custody.testing import Cast, new_ledger, record_sample_case
-from custody.verify import Location, TrustedKey, TrustPolicy, VerificationReport, verify_ledger
+from custody.verify import (
+    Location,
+    TrustedKey,
+    TrustedLog,
+    TrustPolicy,
+    VerificationReport,
+    verify_ledger,
+)
 
 T = datetime(2026, 3, 4, tzinfo=UTC)
 
@@ -78,7 +85,7 @@ def test_untouched_ledger_verifies(pristine: Path) -> None:
     report = verify(pristine)
     assert report.ok, report.problems
     assert all(check.passed or check.performed == 0 for check in report.checks)
-    assert {n.code for n in report.notices} == {"KEYS_FROM_LEDGER"}
+    assert {n.code for n in report.notices} == {"KEYS_FROM_LEDGER", "LOG_KEY_FROM_LEDGER"}
 
 
 @settings(
@@ -214,7 +221,11 @@ def test_forged_impossible_event_is_reported_with_its_rule(copy: Path, cast: Cas
 
 def test_untrusted_and_unknown_keys(copy: Path, cast: Cast) -> None:
     trust = TrustPolicy(
-        keys=(TrustedKey("Ines", cast.investigator.public), TrustedKey("Carl", cast.courier.public))
+        keys=(
+            TrustedKey("Ines", cast.investigator.public),
+            TrustedKey("Carl", cast.courier.public),
+        ),
+        logs=(TrustedLog("custody.test/ledger", cast.log.public),),
     )
     report = verify(copy, trust=trust)
     analyst_events = {p.where.seq for p in report.problems if p.code == "KEY_UNTRUSTED"}
@@ -222,6 +233,25 @@ def test_untrusted_and_unknown_keys(copy: Path, cast: Cast) -> None:
     assert report.problem_codes() == {"KEY_UNTRUSTED"}
     tamper(copy, ("DELETE FROM actors WHERE key_id = ?", (cast.analyst.key_id,)))
     assert has(verify(copy), "KEY_UNKNOWN", item="ITEM-1", seq=5)
+
+
+def test_a_policy_that_does_not_name_the_log_fails_closed(copy: Path, cast: Cast) -> None:
+    everyone = tuple(
+        TrustedKey(name, key.public)
+        for name, key in (
+            ("Ines", cast.investigator),
+            ("Carl", cast.courier),
+            ("Ana", cast.analyst),
+        )
+    )
+    report = verify(copy, trust=TrustPolicy(keys=everyone))
+    assert report.problem_codes() == {"LOG_UNTRUSTED"}
+    other_log = TrustedLog("custody.test/ledger", cast.courier.public)
+    report = verify(copy, trust=TrustPolicy(keys=everyone, logs=(other_log,)))
+    assert report.problem_codes() == {"CHECKPOINT_SIGNATURE"}
+    assert "LOG_KEY_DIFFERS" in {n.code for n in report.notices}
+    trusted_log = TrustedLog("custody.test/ledger", cast.log.public)
+    assert verify(copy, trust=TrustPolicy(keys=everyone, logs=(trusted_log,))).ok
 
 
 def test_replaced_public_key_fails_signatures(copy: Path, cast: Cast) -> None:

@@ -17,6 +17,7 @@ import attrs
 
 from custody import encoding
 from custody.crypto import (
+    ALG,
     CONTENT_TYPE,
     CWT_CLAIMS,
     KID,
@@ -31,6 +32,7 @@ from custody.errors import InvalidInput
 from custody.model import Event
 
 EVENT_CONTENT_TYPE = "application/vnd.custody.event+cbor"
+_HEADER_LABELS = frozenset({ALG, CONTENT_TYPE, KID, CWT_CLAIMS})
 _CLAIM_ISSUER = 1
 _CLAIM_SUBJECT = 2
 # A signed event is small; anything larger is refused before decoding.
@@ -112,6 +114,11 @@ def open_statement(entry: bytes) -> Statement:
     if message.payload is None:
         raise InvalidInput("a log entry must carry its payload", field="entry")
     header = message.protected_header
+    if set(header) != _HEADER_LABELS:
+        raise InvalidInput(
+            "the protected header must hold exactly alg, content type, kid and CWT claims",
+            field="entry",
+        )
     if header.get(CONTENT_TYPE) != EVENT_CONTENT_TYPE:
         raise InvalidInput("content type is not a custody event", field="entry")
     event = Event.from_dict(encoding.decode(message.payload))

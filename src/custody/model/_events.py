@@ -237,13 +237,18 @@ class Event:
 
     @classmethod
     def from_dict(cls, data: Any) -> Event:
-        """Build an event from a decoded payload map, refusing unknown or missing keys.
+        """Build an event from a decoded payload map.
+
+        The map must be exactly what :meth:`to_dict` makes of the event: no unknown or
+        missing keys, no nulls or empty lists for absent fields, seals in order. So one
+        event has one payload, and a payload that says the same thing in other bytes is
+        refused rather than accepted.
 
         Raises:
             InvalidInput: naming the first offending field.
         """
         fields = _expect_map(data, "event", required=_REQUIRED, optional=_OPTIONAL)
-        if fields.pop("v") != FORMAT_VERSION:
+        if type(fields["v"]) is not int or fields.pop("v") != FORMAT_VERSION:
             raise InvalidInput(f"unsupported event format version {data['v']!r}", field="v")
         if not isinstance(fields["time"], int) or isinstance(fields["time"], bool):
             raise InvalidInput("must be integer milliseconds", field="time")
@@ -265,9 +270,22 @@ class Event:
             ),
             details=fields.get("details", {}),
         )
-        return cls(
+        event = cls(
             fields["case"], fields.get("item"), fields["seq"], fields["prev"], fields["actor"], body
         )
+        canonical = event.to_dict()
+        if canonical != data:
+            differing = sorted(
+                key
+                for key in set(data) | set(canonical)
+                if key not in data or key not in canonical or data[key] != canonical[key]
+            )
+            raise InvalidInput(
+                "is not in its canonical form (a null, an empty list or map, or unsorted seals "
+                "where the writer leaves the field out or sorts it)",
+                field=differing[0],
+            )
+        return event
 
 
 _REQUIRED = frozenset({"v", "type", "case", "seq", "prev", "actor", "time"})

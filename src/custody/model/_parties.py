@@ -18,12 +18,12 @@ _E7 = 10_000_000
 
 
 def _latitude(_: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
-    if value is not None and not (isinstance(value, int) and -90 * _E7 <= value <= 90 * _E7):
+    if value is not None and not (type(value) is int and -90 * _E7 <= value <= 90 * _E7):
         raise InvalidInput("must be an integer of 1e-7 degrees within ±90°", field=attribute.name)
 
 
 def _longitude(_: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
-    if value is not None and not (isinstance(value, int) and -180 * _E7 <= value <= 180 * _E7):
+    if value is not None and not (type(value) is int and -180 * _E7 <= value <= 180 * _E7):
         raise InvalidInput("must be an integer of 1e-7 degrees within ±180°", field=attribute.name)
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from custody.errors import InvalidInput, NotALedger, StoreError
 from custody.store._base import ActorRow, CheckpointRow, EntryRow, LedgerInfo
@@ -52,7 +54,7 @@ WHEN NEW.idx IS NOT (SELECT COALESCE(MAX(idx) + 1, 0) FROM entries)
 BEGIN SELECT RAISE(ABORT, 'custody: log indexes must be contiguous'); END;
 """
 
-# ... and nothing recorded may change or disappear.
+# ... nothing recorded may change or disappear (UPDATE and DELETE are refused) ...
 _IMMUTABLE_TABLES = ("meta", "actors", "entries", "checkpoints")
 _IMMUTABILITY = "".join(
     f"CREATE TRIGGER {table}_no_{verb} BEFORE {verb.upper()} ON {table} "
@@ -60,6 +62,23 @@ _IMMUTABILITY = "".join(
     for table in _IMMUTABLE_TABLES
     for verb in ("update", "delete")
 )
+# ... and no insert may take a recorded row's key: INSERT OR REPLACE would otherwise delete
+# the recorded row without firing the delete triggers.
+_NO_REPLACE = """
+CREATE TRIGGER meta_no_replace BEFORE INSERT ON meta
+WHEN EXISTS (SELECT 1 FROM meta WHERE key = NEW.key)
+BEGIN SELECT RAISE(ABORT, 'custody: meta are append-only'); END;
+CREATE TRIGGER actors_no_replace BEFORE INSERT ON actors
+WHEN EXISTS (SELECT 1 FROM actors WHERE key_id = NEW.key_id)
+BEGIN SELECT RAISE(ABORT, 'custody: actors are append-only'); END;
+CREATE TRIGGER entries_no_replace BEFORE INSERT ON entries
+WHEN EXISTS (SELECT 1 FROM entries WHERE idx = NEW.idx
+             OR (case_ref = NEW.case_ref AND item_ref = NEW.item_ref AND seq = NEW.seq))
+BEGIN SELECT RAISE(ABORT, 'custody: entries are append-only'); END;
+CREATE TRIGGER checkpoints_no_replace BEFORE INSERT ON checkpoints
+WHEN EXISTS (SELECT 1 FROM checkpoints WHERE size = NEW.size)
+BEGIN SELECT RAISE(ABORT, 'custody: checkpoints are append-only'); END;
+"""
 
 _SELECT_ENTRIES = (
     "SELECT idx, case_ref, item_ref, seq, event_type, key_id, entry, leaf_hash FROM entries "
@@ -75,12 +94,29 @@ def _entry(row: tuple[Any, ...]) -> EntryRow:
     return EntryRow(idx, case, item or None, seq, event_type, key_id, entry, leaf_hash)
 
 
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def _read(method: _Method) -> _Method:
+    """Translate the engine's errors on a read into :class:`StoreError`."""
+
+    @functools.wraps(method)
+    def reading(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot read the ledger: {exc}") from exc
+
+    return reading  # type: ignore[return-value]
+
+
 class _SQLiteAccess:
     """Queries shared by the store (reads) and its write transactions."""
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._db = connection
 
+    @_read
     def info(self) -> LedgerInfo:
         values = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
         try:
@@ -92,18 +128,23 @@ class _SQLiteAccess:
         except (KeyError, ValueError, TypeError) as exc:
             raise NotALedger(f"ledger facts are incomplete ({exc})") from exc
 
+    @_read
     def entry_count(self) -> int:
         (count,) = self._db.execute("SELECT COUNT(*) FROM entries").fetchone()
         return int(count)
 
     def entries(self, start: int = 0, stop: int | None = None) -> Iterator[EntryRow]:
-        cursor = self._db.execute(
+        cursor = _read(self._db.execute)(
             _SELECT_ENTRIES + "WHERE idx >= ? AND idx < ? ORDER BY idx",
             (start, stop if stop is not None else 2**63 - 1),
         )
-        while rows := cursor.fetchmany(1024):
-            yield from map(_entry, rows)
+        try:
+            while rows := cursor.fetchmany(1024):
+                yield from map(_entry, rows)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot read the ledger: {exc}") from exc
 
+    @_read
     def chain(self, case: str, item: str | None) -> list[EntryRow]:
         rows = self._db.execute(
             _SELECT_ENTRIES + "WHERE case_ref = ? AND item_ref = ? ORDER BY seq",
@@ -111,6 +152,7 @@ class _SQLiteAccess:
         )
         return [_entry(row) for row in rows]
 
+    @_read
     def head(self, case: str, item: str | None) -> EntryRow | None:
         row = self._db.execute(
             _SELECT_ENTRIES + "WHERE case_ref = ? AND item_ref = ? ORDER BY seq DESC LIMIT 1",
@@ -118,6 +160,7 @@ class _SQLiteAccess:
         ).fetchone()
         return _entry(row) if row else None
 
+    @_read
     def leaf_hashes(self, stop: int | None = None) -> list[bytes]:
         rows = self._db.execute(
             "SELECT leaf_hash FROM entries WHERE idx < ? ORDER BY idx",
@@ -125,10 +168,12 @@ class _SQLiteAccess:
         )
         return [bytes(leaf) for (leaf,) in rows]
 
+    @_read
     def cases(self) -> list[str]:
         rows = self._db.execute("SELECT DISTINCT case_ref FROM entries ORDER BY case_ref")
         return [case for (case,) in rows]
 
+    @_read
     def items(self, case: str) -> list[str]:
         rows = self._db.execute(
             "SELECT DISTINCT item_ref FROM entries WHERE case_ref = ? AND item_ref != ? "
@@ -137,6 +182,7 @@ class _SQLiteAccess:
         )
         return [item for (item,) in rows]
 
+    @_read
     def actor(self, key_id: bytes) -> ActorRow | None:
         row = self._db.execute(
             "SELECT key_id, public_key, name, role, organisation, added_at FROM actors "
@@ -145,6 +191,7 @@ class _SQLiteAccess:
         ).fetchone()
         return ActorRow(*row) if row else None
 
+    @_read
     def actors(self) -> list[ActorRow]:
         rows = self._db.execute(
             "SELECT key_id, public_key, name, role, organisation, added_at FROM actors "
@@ -152,6 +199,7 @@ class _SQLiteAccess:
         )
         return [ActorRow(*row) for row in rows]
 
+    @_read
     def checkpoints(self) -> list[CheckpointRow]:
         rows = self._db.execute("SELECT size, note, created_at FROM checkpoints ORDER BY size")
         return [CheckpointRow(*row) for row in rows]
@@ -203,7 +251,11 @@ class SQLiteStore(_SQLiteAccess):
 
     @classmethod
     def create(cls, path: str | Path, info: LedgerInfo) -> SQLiteStore:
-        """Create a new ledger file.
+        """Create a new ledger file, atomically: it appears complete or not at all.
+
+        The database is built under a temporary name beside ``path`` and linked into
+        place, so a crash never leaves a half-made ledger, and an existing file is never
+        replaced.
 
         Raises:
             InvalidInput: if the file exists already.
@@ -212,23 +264,20 @@ class SQLiteStore(_SQLiteAccess):
         path = Path(path)
         if path.exists():
             raise InvalidInput("a file exists there already; refusing to touch it", field=str(path))
-        store = cls(_connect(path), str(path))
-        _configure(store._db)
-        with store._translated_errors(), store._db:
-            store._db.executescript(
-                f"PRAGMA application_id = {APPLICATION_ID};"
-                f"PRAGMA user_version = {SCHEMA_VERSION};"
-                "BEGIN;" + _SCHEMA + _IMMUTABILITY + "COMMIT;"
-            )
-            store._db.executemany(
-                "INSERT INTO meta (key, value) VALUES (?, ?)",
-                [
-                    ("origin", info.origin),
-                    ("log_public_key", info.log_public_key),
-                    ("created_at", info.created_at_ms),
-                ],
-            )
-        return store
+        draft = path.with_name(f".{path.name}.{os.getpid()}.creating")
+        try:
+            _build(draft, info)
+            os.link(draft, path)  # fails, rather than replaces, if the path was taken meanwhile
+        except FileExistsError as exc:
+            raise InvalidInput(
+                "a file exists there already; refusing to touch it", field=str(path)
+            ) from exc
+        except (OSError, sqlite3.DatabaseError) as exc:
+            raise StoreError(f"cannot create the ledger {path}: {exc}") from exc
+        finally:
+            draft.unlink(missing_ok=True)
+        _sync_directory(path.parent)
+        return cls.open(path)
 
     @classmethod
     def open(cls, path: str | Path) -> SQLiteStore:
@@ -297,6 +346,40 @@ class SQLiteStore(_SQLiteAccess):
     def close(self) -> None:
         """Close the connection."""
         self._db.close()
+
+
+def _build(path: Path, info: LedgerInfo) -> None:
+    """Write a complete, empty ledger to ``path`` in one transaction, and close it."""
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        db.execute("PRAGMA journal_mode = DELETE")  # one self-contained file to link
+        db.execute("PRAGMA synchronous = FULL")
+        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        db.executescript("BEGIN;" + _SCHEMA + _IMMUTABILITY + _NO_REPLACE)
+        db.executemany(
+            "INSERT INTO meta (key, value) VALUES (?, ?)",
+            [
+                ("origin", info.origin),
+                ("log_public_key", info.log_public_key),
+                ("created_at", info.created_at_ms),
+            ],
+        )
+        db.execute("COMMIT")
+    finally:
+        db.close()
+
+
+def _sync_directory(directory: Path) -> None:
+    """Make a new directory entry durable (POSIX); a no-op where directories cannot be opened."""
+    try:
+        descriptor = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def _connect(path: Path) -> sqlite3.Connection:

@@ -18,10 +18,9 @@ The steps, numbered as in ``docs/verification.md``:
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 
-from custody.crypto import Checkpoint, MerkleTree, NoteVerifier, leaf_hash
+from custody.crypto import Checkpoint, MerkleTree, NoteVerifier, PublicKey, leaf_hash
 from custody.crypto import verify_checkpoint as open_checkpoint
 from custody.errors import CustodyError, InvalidInput, VerificationError
 from custody.ledger import EMPTY, ChainState, Ledger, advance
@@ -73,6 +72,7 @@ CHECK_OF_CODE: dict[str, str] = {
     "CHAIN_SEQ": "chain links",
     "CHAIN_PREV": "chain links",
     **dict.fromkeys(_TRANSITION_CODES, "custody transitions"),
+    "LOG_UNTRUSTED": "log key trusted",
     "CHECKPOINT_MALFORMED": "checkpoint signatures",
     "CHECKPOINT_SIGNATURE": "checkpoint signatures",
     "CHECKPOINT_MISMATCH": "checkpoints match the log",
@@ -112,7 +112,7 @@ def verify_ledger(
         rows = list(ledger.store.entries())
         stored_checkpoints = ledger.checkpoints()
         keys = _key_ring(ledger, trust, builder)
-    except (sqlite3.DatabaseError, CustodyError) as exc:
+    except CustodyError as exc:
         builder.fail("STORE_UNREADABLE", Location(), f"the ledger cannot be read: {exc}")
         return builder.build()
     leaves = _check_log(rows, builder)
@@ -254,16 +254,7 @@ def _verify_checkpoints(
     builder: ReportBuilder,
 ) -> None:
     origin = ledger.info.origin
-    log_key = trust.log_key(origin) if trust else None
-    if log_key is None:
-        log_key = ledger.log_key
-        if trust is not None:
-            builder.notice(
-                "LOG_KEY_FROM_LEDGER",
-                Location(),
-                f"the trust policy names no key for log {origin!r}; checkpoints "
-                "were checked with the ledger's own log key",
-            )
+    log_key = _log_key(ledger, trust, builder)
     verifier = NoteVerifier.for_key(origin, log_key.as_cryptography())
     tree = MerkleTree(leaves)
     for note in stored:
@@ -274,6 +265,37 @@ def _verify_checkpoints(
         checkpoint = _open_checkpoint(note, verifier, builder)
         if checkpoint is not None:
             _compare(checkpoint, tree, builder, held=True)
+
+
+def _log_key(ledger: Ledger, trust: TrustPolicy | None, builder: ReportBuilder) -> PublicKey:
+    """The key checkpoints must be signed with: the policy's, else the ledger's own (said so)."""
+    origin = ledger.info.origin
+    if trust is None:
+        builder.notice(
+            "LOG_KEY_FROM_LEDGER",
+            Location(),
+            "no trust policy given: checkpoints were checked with the log key "
+            "recorded in the ledger itself",
+        )
+        return ledger.log_key
+    builder.ran("log key trusted")
+    trusted = trust.log_key(origin)
+    if trusted is None:
+        builder.fail(
+            "LOG_UNTRUSTED",
+            Location(),
+            f"the trust policy names no key for log {origin!r}, so its checkpoints "
+            "cannot be trusted (they were checked with the ledger's own key)",
+        )
+        return ledger.log_key
+    if trusted != ledger.log_key:
+        builder.notice(
+            "LOG_KEY_DIFFERS",
+            Location(),
+            "the ledger records another log key than the trust policy names; "
+            "checkpoints were checked with the policy's key",
+        )
+    return trusted
 
 
 def _open_checkpoint(
