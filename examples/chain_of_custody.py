@@ -38,31 +38,69 @@ def main(directory: Path) -> int:
             ledger.register_actor(Actor(key.key_id, name, role, organisation), key.public)
 
         ledger.open_case("NPM-2026-014", ines, purpose="Unannounced visit", at=next(clock))
-        shirt = PhysicalItem("NPM-2026-014/01", "Cotton T-shirt with stains", "paper bag",
-                             ("SEAL-40211",), "Evidence locker 4")
-        ledger.acquire("NPM-2026-014", shirt, ines, at=next(clock),
-                       place=Place("Detention centre, cell block B"))
+        shirt = PhysicalItem(
+            "NPM-2026-014-01",
+            "Cotton T-shirt with stains",
+            "paper bag",
+            ("SEAL-40211",),
+            "Evidence locker 4",
+        )
+        ledger.acquire(
+            "NPM-2026-014",
+            shirt,
+            ines,
+            at=next(clock),
+            place=Place("Detention centre, cell block B"),
+        )
 
         def record(body: EventBody, signer: SigningKey) -> None:
             ledger.record("NPM-2026-014", shirt.reference, body, signer)
 
-        record(EventBody(EventType.TRANSFERRED, next(clock), counterparty=carl.public.key_id_hex,
-                         purpose="Transport to the laboratory"), ines)
-        record(EventBody(EventType.RECEIVED, next(clock), seals=("SEAL-40211",),
-                         seal_state=SealState.INTACT), carl)
-        record(EventBody(EventType.TRANSFERRED, next(clock), counterparty=ana.public.key_id_hex),
-               carl)
-        record(EventBody(EventType.RECEIVED, next(clock), seals=("SEAL-40211",),
-                         seal_state=SealState.INTACT, place=Place("Laboratory intake")), ana)
-        record(EventBody(EventType.ANALYSED, next(clock), seal_state=SealState.BROKEN,
-                         purpose="Swab of stains for DNA analysis"), ana)
+        record(
+            EventBody(
+                EventType.TRANSFERRED,
+                next(clock),
+                counterparty=carl.public.key_id_hex,
+                purpose="Transport to the laboratory",
+            ),
+            ines,
+        )
+        record(
+            EventBody(
+                EventType.RECEIVED, next(clock), seals=("SEAL-40211",), seal_state=SealState.INTACT
+            ),
+            carl,
+        )
+        record(
+            EventBody(EventType.TRANSFERRED, next(clock), counterparty=ana.public.key_id_hex), carl
+        )
+        record(
+            EventBody(
+                EventType.RECEIVED,
+                next(clock),
+                seals=("SEAL-40211",),
+                seal_state=SealState.INTACT,
+                place=Place("Laboratory intake"),
+            ),
+            ana,
+        )
+        record(
+            EventBody(
+                EventType.ANALYSED,
+                next(clock),
+                seal_state=SealState.BROKEN,
+                purpose="Swab of stains for DNA analysis",
+            ),
+            ana,
+        )
         record(EventBody(EventType.SEALED, next(clock), seals=("SEAL-77310",)), ana)
         record(EventBody(EventType.STORED, next(clock), place=Place("Laboratory store, B3")), ana)
         checkpoint = ledger.checkpoint(log_key)
 
         trust = TrustPolicy(
-            keys=tuple(TrustedKey(name, key.public, (role,))
-                       for role, (key, name, _) in people.items()),
+            keys=tuple(
+                TrustedKey(name, key.public, (role,)) for role, (key, name, _) in people.items()
+            ),
             logs=(TrustedLog(ORIGIN, log_key.public),),
         )
         report = verify_ledger(ledger, trust=trust, held_checkpoints=[checkpoint])

@@ -168,3 +168,46 @@ def test_open_refuses_another_sqlite_database(tmp_path: Path) -> None:
 def test_origin_is_validated(tmp_path: Path, cast: Cast) -> None:
     with pytest.raises(InvalidInput, match="origin"):
         Ledger.create(tmp_path / "l.db", origin="has space", log_key=cast.log.public)
+
+
+def test_a_refused_batch_leaves_no_trace_in_what_the_ledger_remembers(
+    ledger: Ledger, cast: Cast
+) -> None:
+    opened = Draft("X", None, EventBody(EventType.OPENED, T), cast.investigator)
+    item = PhysicalItem("X-1", "knife")
+    acquired = Draft("X", "X-1", item.acquisition(T), cast.investigator)
+    bad = Draft("X", "X-1", EventBody(EventType.RECEIVED, T), cast.courier)
+    with pytest.raises(TransitionRefused):
+        ledger.record_many([opened, acquired, bad])
+    assert ledger.size == 0
+    with pytest.raises(InvalidInput, match="has not been opened"):
+        ledger.acquire("X", item, cast.investigator, at=T)
+
+
+def test_threads_sharing_a_ledger_append_one_history(ledger: Ledger, cast: Cast) -> None:
+    import threading
+
+    record_sample_case(ledger, cast)
+    acknowledged: list[tuple[int, bytes]] = []
+    errors: list[BaseException] = []
+
+    def append() -> None:
+        try:
+            for n in range(60):
+                body = EventBody(EventType.ACCESSED, T, purpose=f"thread access {n}")
+                recorded = ledger.record("CASE-1", "ITEM-1", body, cast.analyst)
+                acknowledged.append((recorded.index, recorded.leaf_hash))
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=append) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len({index for index, _ in acknowledged}) == 240
+    stored = ledger.store.leaf_hashes()
+    assert all(stored[index] == leaf for index, leaf in acknowledged)
+    chain = ledger.events("CASE-1", "ITEM-1")
+    assert [e.event.seq for e in chain] == list(range(len(chain)))

@@ -254,7 +254,7 @@ def test_a_policy_that_does_not_name_the_log_fails_closed(copy: Path, cast: Cast
     assert verify(copy, trust=TrustPolicy(keys=everyone, logs=(trusted_log,))).ok
 
 
-def test_replaced_public_key_fails_signatures(copy: Path, cast: Cast) -> None:
+def test_replaced_public_key_in_the_register_is_found(copy: Path, cast: Cast) -> None:
     tamper(
         copy,
         (
@@ -262,7 +262,9 @@ def test_replaced_public_key_fails_signatures(copy: Path, cast: Cast) -> None:
             (cast.courier.public.to_bytes(), cast.analyst.key_id),
         ),
     )
-    assert has(verify(copy), "SIGNATURE_INVALID", item="ITEM-1", seq=5)
+    report = verify(copy)
+    assert has(report, "REGISTER_MISMATCH")
+    assert has(report, "KEY_UNKNOWN", item="ITEM-1", seq=5)
 
 
 def test_checkpoint_with_a_bad_signature(copy: Path) -> None:
@@ -271,7 +273,7 @@ def test_checkpoint_with_a_bad_signature(copy: Path) -> None:
     lines = note.split("\n")
     lines[1] = "23"
     tamper(copy, ("UPDATE checkpoints SET note = ?", ("\n".join(lines),)))
-    assert has(verify(copy), "CHECKPOINT_SIGNATURE", checkpoint=None)
+    assert has(verify(copy), "CHECKPOINT_SIGNATURE", checkpoint=18)
 
 
 def test_edited_database_file_bytes_are_found(copy: Path) -> None:
@@ -283,6 +285,18 @@ def test_edited_database_file_bytes_are_found(copy: Path) -> None:
     copy.write_bytes(bytes(raw))
     report = verify(copy)
     assert has(report, "LEAF_HASH_MISMATCH", index=7, case=case, seq=seq)
+
+
+def test_unusable_ledger_facts_are_reported(copy: Path) -> None:
+    tamper(copy, ("UPDATE meta SET value = x'00' WHERE key = 'log_public_key'", ()))
+    report = verify(copy)
+    assert has(report, "LEDGER_FACTS_INVALID")
+
+
+def test_an_unknown_case_is_not_verified(pristine: Path) -> None:
+    report = verify(pristine, case="NO-SUCH-CASE")
+    assert report.problem_codes() == {"CASE_UNKNOWN"}
+    assert verify(pristine, case="CASE-2").ok
 
 
 def test_location_reads_as_words() -> None:

@@ -255,7 +255,9 @@ class Ledger:
                 recorded.append(RecordedEvent(index, statement))
                 states[key] = advance(state, statement.event, statement.leaf_hash)
                 index += 1
+        # Only now that the batch is committed may what it established be remembered.
         self._states.update(states)
+        self._open_cases.update(draft.case for draft in drafts)
         return recorded
 
     def _sign(self, tx: StoreReader, state: ChainState, draft: Draft, position: int) -> Statement:
@@ -289,9 +291,8 @@ class Ledger:
         return key_id in self._known_actors
 
     def _is_open(self, tx: StoreReader, case: str) -> bool:
-        if case not in self._open_cases and tx.head(case, None) is not None:
-            self._open_cases.add(case)
-        return case in self._open_cases
+        # The head may be this very batch's uncommitted "opened" event: not cached here.
+        return case in self._open_cases or tx.head(case, None) is not None
 
     def _current_state(self, reader: StoreReader, case: str, item: str | None) -> ChainState:
         head = reader.head(case, item)

@@ -130,7 +130,7 @@ def _link_violations(state: ChainState, event: Event) -> list[Violation]:
 def _case_chain_violations(state: ChainState, event: Event) -> list[Violation]:
     kind = event.type
     if kind not in _CASE_CHAIN_EVENTS:
-        return [Violation("EVENT_NOT_ALLOWED", f"a {kind} event must name an item")]
+        return [Violation("EVENT_NOT_ALLOWED", f"{_article(kind)} {kind} event must name an item")]
     if (kind is EventType.OPENED) != (state.next_seq == 0 and event.seq == 0):
         return [Violation("FIRST_EVENT", "a case chain starts with exactly one opened event")]
     return []
@@ -152,7 +152,11 @@ def _item_violations(state: ChainState, event: Event) -> list[Violation]:
     if kind in _RECORD_ONLY:
         return []
     if state.ended_by is not None:
-        return [Violation("AFTER_END", f"a {kind} event after the item was {state.ended_by}")]
+        return [
+            Violation(
+                "AFTER_END", f"{_article(kind)} {kind} event after the item was {state.ended_by}"
+            )
+        ]
     if state.pending is not None:
         return _pending_violations(state.pending, event)
     if kind is EventType.RECEIVED:
@@ -165,7 +169,8 @@ def _pending_violations(pending: PendingTransfer, event: Event) -> list[Violatio
         return [
             Violation(
                 "TRANSFER_UNACKNOWLEDGED",
-                f"a {event.type} event before the pending transfer was received",
+                f"{_article(event.type)} {event.type} event before the pending transfer "
+                "was received",
             )
         ]
     if event.actor != pending.recipient:
@@ -247,6 +252,10 @@ def _transfer_violations(state: ChainState, event: Event) -> list[Violation]:
             )
         ]
     return []
+
+
+def _article(kind: EventType) -> str:
+    return "an" if kind.value[0] in "aeiou" else "a"
 
 
 def _show(seals: tuple[str, ...]) -> str:

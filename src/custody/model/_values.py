@@ -11,7 +11,7 @@ import attrs
 
 from custody.errors import InvalidInput
 
-_REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}")
+_REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # tab and newline are allowed
 _SEAL = re.compile(r"[^\x00-\x1f\x7f]{1,64}")
 KEY_ID_SIZE = 32
@@ -21,14 +21,15 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def check_reference(value: str, field: str) -> str:
-    """Validate a case or item reference: 1-128 letters, digits and ``. _ : / -``.
+    """Validate a case or item reference: 1-128 letters, digits and ``. _ -``.
 
-    References appear in envelopes and file names, so they are deliberately plain; they must
-    never carry a person's name (DESIGN.md principle 5).
+    References appear in envelopes and become file names in bundles, so they are plain: no
+    path separators or characters some file systems refuse. They must never carry a
+    person's name (DESIGN.md principle 5).
     """
     if not isinstance(value, str) or not _REFERENCE.fullmatch(value):
         raise InvalidInput(
-            f"{value!r} is not a valid reference (1-128 letters, digits and . _ : / -, "
+            f"{value!r} is not a valid reference (1-128 letters, digits and . _ -, "
             "starting with a letter or digit)",
             field=field,
         )
@@ -74,7 +75,10 @@ def utc_datetime(value: datetime, field: str = "time") -> datetime:
         raise InvalidInput("must be a timezone-aware datetime", field=field)
     if value.tzinfo is UTC and not value.microsecond % 1000:
         return value  # already in the stored form (every decoded event time is)
-    value = value.astimezone(UTC)
+    try:
+        value = value.astimezone(UTC)
+    except OverflowError as exc:
+        raise InvalidInput("is outside the years 1 to 9999 in UTC", field=field) from exc
     return value.replace(microsecond=value.microsecond // 1000 * 1000)
 
 
@@ -101,16 +105,6 @@ _MAX_MILLIS = to_millis(datetime.max.replace(tzinfo=UTC, microsecond=999000))
 def utc_now() -> datetime:
     """The current time as an aware UTC datetime at millisecond precision."""
     return utc_datetime(datetime.now(UTC))
-
-
-def require_type(value: Any, expected: type | tuple[type, ...], field: str) -> Any:
-    """Return ``value`` if it has the expected type, else raise :class:`InvalidInput`."""
-    if isinstance(value, bool) and expected is int:
-        raise InvalidInput("must be an integer", field=field)
-    if not isinstance(value, expected):
-        names = (expected,) if isinstance(expected, type) else expected
-        raise InvalidInput(f"must be {' or '.join(t.__name__ for t in names)}", field=field)
-    return value
 
 
 class FrozenMap(Mapping[str, Any]):

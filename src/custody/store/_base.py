@@ -132,5 +132,8 @@ class Store(StoreReader, Protocol):
     def transaction(self) -> AbstractContextManager[StoreWriter]:
         """Exclusive, atomic, durable write access across threads and processes."""
 
+    def snapshot(self) -> AbstractContextManager[StoreReader]:
+        """Read access to one consistent state of the ledger, for as long as it is held."""
+
     def close(self) -> None:
         """Release the engine's resources."""

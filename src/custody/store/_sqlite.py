@@ -5,12 +5,13 @@ from __future__ import annotations
 import functools
 import os
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from custody.errors import InvalidInput, NotALedger, StoreError
+from custody.errors import CustodyError, InvalidInput, NotALedger, StoreError
 from custody.store._base import ActorRow, CheckpointRow, EntryRow, LedgerInfo
 
 #: PRAGMA application_id of a custody ledger: the ASCII bytes "CUST".
@@ -95,26 +96,36 @@ def _entry(row: tuple[Any, ...]) -> EntryRow:
 
 
 _Method = TypeVar("_Method", bound=Callable[..., Any])
+# What reading a damaged database file can raise besides a clean DatabaseError.
+_ENGINE_ERRORS = (sqlite3.Error, UnicodeDecodeError, OverflowError, ValueError)
 
 
 def _read(method: _Method) -> _Method:
     """Translate the engine's errors on a read into :class:`StoreError`."""
 
     @functools.wraps(method)
-    def reading(*args: Any, **kwargs: Any) -> Any:
+    def reading(self: _SQLiteAccess, *args: Any, **kwargs: Any) -> Any:
         try:
-            return method(*args, **kwargs)
-        except sqlite3.DatabaseError as exc:
+            with self._lock:
+                return method(self, *args, **kwargs)
+        except CustodyError:
+            raise
+        except _ENGINE_ERRORS as exc:
             raise StoreError(f"cannot read the ledger: {exc}") from exc
 
     return reading  # type: ignore[return-value]
 
 
 class _SQLiteAccess:
-    """Queries shared by the store (reads) and its write transactions."""
+    """Queries shared by the store (reads) and its write transactions.
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
+    One connection serves every thread of the process; ``_lock`` makes each use of it, and
+    each transaction as a whole, exclusive.
+    """
+
+    def __init__(self, connection: sqlite3.Connection, lock: threading.RLock) -> None:
         self._db = connection
+        self._lock = lock
 
     @_read
     def info(self) -> LedgerInfo:
@@ -130,19 +141,25 @@ class _SQLiteAccess:
 
     @_read
     def entry_count(self) -> int:
-        (count,) = self._db.execute("SELECT COUNT(*) FROM entries").fetchone()
+        # Indexes are contiguous from 0 (a trigger enforces it), so this is the count, found
+        # from the primary key's end instead of by scanning the table.
+        (count,) = self._db.execute("SELECT COALESCE(MAX(idx) + 1, 0) FROM entries").fetchone()
         return int(count)
 
     def entries(self, start: int = 0, stop: int | None = None) -> Iterator[EntryRow]:
-        cursor = _read(self._db.execute)(
-            _SELECT_ENTRIES + "WHERE idx >= ? AND idx < ? ORDER BY idx",
-            (start, stop if stop is not None else 2**63 - 1),
+        end = stop if stop is not None else 2**63 - 1
+        # Page by index so no cursor stays open between pages: other threads may use the
+        # connection in between (inside a snapshot, every page sees the same log).
+        while rows := self._entry_page(start, end):
+            yield from rows
+            start = rows[-1].index + 1
+
+    @_read
+    def _entry_page(self, start: int, end: int) -> list[EntryRow]:
+        rows = self._db.execute(
+            _SELECT_ENTRIES + "WHERE idx >= ? AND idx < ? ORDER BY idx LIMIT 1024", (start, end)
         )
-        try:
-            while rows := cursor.fetchmany(1024):
-                yield from map(_entry, rows)
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"cannot read the ledger: {exc}") from exc
+        return [_entry(row) for row in rows]
 
     @_read
     def chain(self, case: str, item: str | None) -> list[EntryRow]:
@@ -246,7 +263,7 @@ class SQLiteStore(_SQLiteAccess):
     """
 
     def __init__(self, connection: sqlite3.Connection, location: str) -> None:
-        super().__init__(connection)
+        super().__init__(connection, threading.RLock())
         self.location = location
 
     @classmethod
@@ -309,7 +326,7 @@ class SQLiteStore(_SQLiteAccess):
         try:
             (app_id,) = self._db.execute("PRAGMA application_id").fetchone()
             (version,) = self._db.execute("PRAGMA user_version").fetchone()
-        except sqlite3.DatabaseError as exc:
+        except _ENGINE_ERRORS as exc:
             raise NotALedger(f"unreadable database ({exc})", field=self.location) from exc
         if app_id != APPLICATION_ID:
             raise NotALedger(
@@ -325,22 +342,36 @@ class SQLiteStore(_SQLiteAccess):
     @contextmanager
     def transaction(self) -> Iterator[_SQLiteWriter]:
         """Exclusive write access; commits (durably) on normal exit, rolls back on error."""
-        with self._translated_errors():
+        with self._lock, self._translated_errors():
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                yield _SQLiteWriter(self._db)
+                yield _SQLiteWriter(self._db, self._lock)
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
 
     @contextmanager
+    def snapshot(self) -> Iterator[_SQLiteAccess]:
+        """Read access to the ledger as it is now; appends made meanwhile stay unseen."""
+        with self._lock, self._translated_errors():
+            self._db.execute("BEGIN")
+            try:
+                reader = _SQLiteAccess(self._db, self._lock)
+                reader.entry_count()  # a deferred transaction takes its snapshot at first read
+                yield reader
+            finally:
+                self._db.execute("COMMIT")
+
+    @contextmanager
     def _translated_errors(self) -> Iterator[None]:
         try:
             yield
+        except CustodyError:
+            raise  # the caller's own refusal, raised inside the transaction
         except sqlite3.IntegrityError as exc:
             raise StoreError(f"the ledger refused the write: {exc}") from exc
-        except sqlite3.DatabaseError as exc:
+        except _ENGINE_ERRORS as exc:
             raise StoreError(f"ledger database error: {exc}") from exc
 
     def close(self) -> None:
@@ -388,7 +419,7 @@ def _connect(path: Path) -> sqlite3.Connection:
             path, isolation_level=None, timeout=_BUSY_TIMEOUT_MS / 1000, check_same_thread=False
         )
         db.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
-    except sqlite3.DatabaseError as exc:
+    except _ENGINE_ERRORS as exc:
         raise NotALedger(f"cannot open it as a database ({exc})", field=str(path)) from exc
     return db
 
@@ -398,5 +429,5 @@ def _configure(db: sqlite3.Connection) -> None:
     try:
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = FULL")
-    except sqlite3.DatabaseError as exc:
+    except _ENGINE_ERRORS as exc:
         raise NotALedger(f"cannot use the database ({exc})") from exc

@@ -20,13 +20,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import attrs
+
 from custody.crypto import Checkpoint, MerkleTree, NoteVerifier, PublicKey, leaf_hash
 from custody.crypto import verify_checkpoint as open_checkpoint
 from custody.errors import CustodyError, InvalidInput, VerificationError
 from custody.ledger import EMPTY, ChainState, Ledger, advance
 from custody.ledger import violations as transition_violations
 from custody.model import Event, EventType, SealState
-from custody.store import EntryRow
+from custody.store import CheckpointRow, EntryRow, LedgerInfo, StoreReader
 from custody.verify._entries import (
     CHECK_COLUMNS,
     CHECK_ISSUER,
@@ -73,6 +75,9 @@ CHECK_OF_CODE: dict[str, str] = {
     "CHAIN_PREV": "chain links",
     **dict.fromkeys(_TRANSITION_CODES, "custody transitions"),
     "LOG_UNTRUSTED": "log key trusted",
+    "LEDGER_FACTS_INVALID": "ledger facts valid",
+    "REGISTER_MISMATCH": "actor register consistent",
+    "CASE_UNKNOWN": "case present",
     "CHECKPOINT_MALFORMED": "checkpoint signatures",
     "CHECKPOINT_SIGNATURE": "checkpoint signatures",
     "CHECKPOINT_MISMATCH": "checkpoints match the log",
@@ -109,29 +114,52 @@ def verify_ledger(
     builder = ReportBuilder(f"ledger {ledger.store.location}", CHECK_OF_CODE)
     builder.ran("ledger readable")
     try:
-        rows = list(ledger.store.entries())
-        stored_checkpoints = ledger.checkpoints()
-        keys = _key_ring(ledger, trust, builder)
+        # One snapshot: appends made while verifying neither show up half nor look like
+        # entries missing under a newer checkpoint.
+        with ledger.store.snapshot() as reader:
+            options = _Options(trust, held_checkpoints, case, workers)
+            _verify_snapshot(reader, options, builder)
     except CustodyError as exc:
         builder.fail("STORE_UNREADABLE", Location(), f"the ledger cannot be read: {exc}")
-        return builder.build()
-    leaves = _check_log(rows, builder)
-    context = EntryContext(ledger.info.origin, keys, case)
-    replay = _ChainReplay(builder, case)
-    with ChunkPool(verify_signatures, None, workers=workers, expected=len(rows)) as signatures:
+    return builder.build()
+
+
+@attrs.frozen
+class _Options:
+    trust: TrustPolicy | None
+    held_checkpoints: Sequence[str]
+    case: str | None
+    workers: int | None
+
+
+def _verify_snapshot(reader: StoreReader, options: _Options, builder: ReportBuilder) -> None:
+    info = reader.info()
+    context = EntryContext(info.origin, _key_ring(reader, options.trust, builder), options.case)
+    log = _LogOrder(builder)
+    replay = _ChainReplay(builder, options.case)
+    expected = reader.entry_count()
+    with ChunkPool(verify_signatures, None, workers=options.workers, expected=expected) as pool:
         signed: list[Location] = []
-        for row, leaf in zip(rows, leaves, strict=True):
+        for row in reader.entries():
+            leaf = log.check(row)
             finding = check_entry(context, row)
             where = replay.record(row, finding, leaf)
             if finding.signature is not None:
-                signatures.add(finding.signature)
+                pool.add(finding.signature)
                 signed.append(where)
-        for where, valid in zip(signed, signatures.results(), strict=True):
+        for where, valid in zip(signed, pool.results(), strict=True):
             if not valid:
                 builder.fail("SIGNATURE_INVALID", where, "the signature does not verify")
     replay.finish()
-    _verify_checkpoints(ledger, trust, leaves, stored_checkpoints, held_checkpoints, builder)
-    return builder.build()
+    if options.case is not None:
+        builder.ran("case present")
+        if not replay.saw(options.case):
+            builder.fail(
+                "CASE_UNKNOWN",
+                Location(case=options.case),
+                "the ledger holds no event of this case",
+            )
+    _verify_checkpoints(info, options, log.leaves, reader.checkpoints(), builder)
 
 
 def check_ledger(ledger: Ledger, **options: object) -> VerificationReport:
@@ -145,8 +173,19 @@ def check_ledger(ledger: Ledger, **options: object) -> VerificationReport:
     return report
 
 
-def _key_ring(ledger: Ledger, trust: TrustPolicy | None, builder: ReportBuilder) -> KeyRing:
-    register = {key_id: key.to_bytes() for key_id, key in ledger.public_keys().items()}
+def _key_ring(reader: StoreReader, trust: TrustPolicy | None, builder: ReportBuilder) -> KeyRing:
+    register = {}
+    for actor in reader.actors():
+        builder.ran("actor register consistent")
+        if _thumbprint(actor.public_key) != actor.key_id:
+            builder.fail(
+                "REGISTER_MISMATCH",
+                Location(),
+                f"the actor register files a key under id {actor.key_id.hex()}, which "
+                "is not that key's thumbprint; the entry is ignored",
+            )
+            continue
+        register[actor.key_id] = actor.public_key
     if trust is not None:
         return KeyRing(register, {key_id: key.to_bytes() for key_id, key in trust.key_map.items()})
     builder.notice(
@@ -158,30 +197,44 @@ def _key_ring(ledger: Ledger, trust: TrustPolicy | None, builder: ReportBuilder)
     return KeyRing(register, None)
 
 
-# Step 1, and the leaf hashes for step 5
-def _check_log(rows: Sequence[EntryRow], builder: ReportBuilder) -> list[bytes]:
-    leaves = []
-    for expected, row in enumerate(rows):
-        builder.ran("log indexes contiguous")
-        if row.index != expected and (expected == 0 or rows[expected - 1].index + 1 != row.index):
-            missing = rows[expected - 1].index + 1 if expected else 0
-            builder.fail(
+def _thumbprint(raw: bytes) -> bytes | None:
+    try:
+        return PublicKey.from_bytes(raw).key_id
+    except InvalidInput:
+        return None
+
+
+class _LogOrder:
+    """Step 1 as entries stream by, keeping the recomputed leaf hashes for step 5."""
+
+    def __init__(self, builder: ReportBuilder) -> None:
+        self._builder = builder
+        self.leaves: list[bytes] = []
+        self._next = 0
+
+    def check(self, row: EntryRow) -> bytes:
+        """Check the entry's index and stored leaf hash; return the recomputed leaf hash."""
+        self._builder.ran("log indexes contiguous")
+        if row.index != self._next:
+            missing = self._next
+            self._builder.fail(
                 "LOG_GAP",
                 Location(index=missing),
                 f"log entries {missing} to {row.index - 1} are missing"
                 if row.index - missing > 1
                 else f"log entry {missing} is missing",
             )
-        builder.ran("stored leaf hashes")
-        recomputed = leaf_hash(row.entry)
-        if recomputed != row.leaf_hash:
-            builder.fail(
+        self._next = row.index + 1
+        self._builder.ran("stored leaf hashes")
+        leaf = leaf_hash(row.entry)
+        if leaf != row.leaf_hash:
+            self._builder.fail(
                 "LEAF_HASH_MISMATCH",
                 _row_location(row),
                 "the entry's bytes do not hash to the leaf hash stored with it",
             )
-        leaves.append(recomputed)
-    return leaves
+        self.leaves.append(leaf)
+        return leaf
 
 
 class _ChainReplay:
@@ -208,6 +261,10 @@ class _ChainReplay:
         if event is not None and self._case in (None, event.case):
             self._replay(event, leaf, where)
         return where
+
+    def saw(self, case: str) -> bool:
+        """Whether any event of ``case`` was replayed."""
+        return any(chain_case == case for chain_case, _ in self._states)
 
     def finish(self) -> None:
         """Report what the whole replay shows: transfers still awaiting receipt."""
@@ -246,30 +303,41 @@ class _ChainReplay:
 
 # Steps 5 and 6
 def _verify_checkpoints(
-    ledger: Ledger,
-    trust: TrustPolicy | None,
+    info: LedgerInfo,
+    options: _Options,
     leaves: list[bytes],
-    stored: Sequence[str],
-    held: Sequence[str],
+    stored: Sequence[CheckpointRow],
     builder: ReportBuilder,
 ) -> None:
-    origin = ledger.info.origin
-    log_key = _log_key(ledger, trust, builder)
-    verifier = NoteVerifier.for_key(origin, log_key.as_cryptography())
+    builder.ran("ledger facts valid")
+    try:
+        log_key = _log_key(info, options.trust, builder)
+        verifier = NoteVerifier.for_key(info.origin, log_key.as_cryptography())
+    except InvalidInput as exc:
+        builder.fail(
+            "LEDGER_FACTS_INVALID",
+            Location(),
+            f"the ledger's origin or log key is unusable, so no checkpoint can be checked: {exc}",
+        )
+        return
     tree = MerkleTree(leaves)
-    for note in stored:
-        checkpoint = _open_checkpoint(note, verifier, builder)
+    notes = [(row.note, Location(checkpoint=row.size), False) for row in stored]
+    notes += [
+        (note, Location(member=f"held checkpoint {number}"), True)
+        for number, note in enumerate(options.held_checkpoints, start=1)
+    ]
+    for note, where, held in notes:
+        checkpoint = _open_checkpoint(note, verifier, where, builder)
         if checkpoint is not None:
-            _compare(checkpoint, tree, builder, held=False)
-    for note in held:
-        checkpoint = _open_checkpoint(note, verifier, builder)
-        if checkpoint is not None:
-            _compare(checkpoint, tree, builder, held=True)
+            _compare(checkpoint, tree, builder, held=held)
 
 
-def _log_key(ledger: Ledger, trust: TrustPolicy | None, builder: ReportBuilder) -> PublicKey:
-    """The key checkpoints must be signed with: the policy's, else the ledger's own (said so)."""
-    origin = ledger.info.origin
+def _log_key(info: LedgerInfo, trust: TrustPolicy | None, builder: ReportBuilder) -> PublicKey:
+    """The key checkpoints must be signed with: the policy's, else the ledger's own (said so).
+
+    Raises:
+        InvalidInput: if the ledger's own key is needed and unusable.
+    """
     if trust is None:
         builder.notice(
             "LOG_KEY_FROM_LEDGER",
@@ -277,18 +345,18 @@ def _log_key(ledger: Ledger, trust: TrustPolicy | None, builder: ReportBuilder) 
             "no trust policy given: checkpoints were checked with the log key "
             "recorded in the ledger itself",
         )
-        return ledger.log_key
+        return PublicKey.from_bytes(info.log_public_key)
     builder.ran("log key trusted")
-    trusted = trust.log_key(origin)
+    trusted = trust.log_key(info.origin)
     if trusted is None:
         builder.fail(
             "LOG_UNTRUSTED",
             Location(),
-            f"the trust policy names no key for log {origin!r}, so its checkpoints "
+            f"the trust policy names no key for log {info.origin!r}, so its checkpoints "
             "cannot be trusted (they were checked with the ledger's own key)",
         )
-        return ledger.log_key
-    if trusted != ledger.log_key:
+        return PublicKey.from_bytes(info.log_public_key)
+    if trusted.to_bytes() != info.log_public_key:
         builder.notice(
             "LOG_KEY_DIFFERS",
             Location(),
@@ -299,18 +367,18 @@ def _log_key(ledger: Ledger, trust: TrustPolicy | None, builder: ReportBuilder) 
 
 
 def _open_checkpoint(
-    note: str, verifier: NoteVerifier, builder: ReportBuilder
+    note: str, verifier: NoteVerifier, where: Location, builder: ReportBuilder
 ) -> Checkpoint | None:
     builder.ran("checkpoint signatures")
     try:
         return open_checkpoint(note, verifier)
     except InvalidInput as exc:
-        builder.fail("CHECKPOINT_MALFORMED", Location(), f"a checkpoint is malformed: {exc}")
+        builder.fail("CHECKPOINT_MALFORMED", where, f"the checkpoint is malformed: {exc}")
     except VerificationError as exc:
         builder.fail(
             "CHECKPOINT_SIGNATURE",
-            Location(),
-            f"a checkpoint's signature does not verify with the log key: {exc}",
+            where,
+            f"the checkpoint's signature does not verify with the log key: {exc}",
         )
     return None
 

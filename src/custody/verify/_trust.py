@@ -93,7 +93,8 @@ class TrustPolicy:
         Raises:
             InvalidInput: naming the offending entry.
         """
-        if not isinstance(data, dict) or data.get("custody_trust") != TRUST_FORMAT:
+        version = data.get("custody_trust") if isinstance(data, dict) else None
+        if type(version) is not int or version != TRUST_FORMAT:
             raise InvalidInput(
                 f'must be an object with "custody_trust": {TRUST_FORMAT}', field="trust policy"
             )
@@ -127,7 +128,7 @@ class TrustPolicy:
             raise InvalidInput("trust policy is too large", field=str(path))
         try:
             data = json.loads(raw)
-        except (ValueError, UnicodeDecodeError) as exc:
+        except (ValueError, RecursionError) as exc:
             raise InvalidInput(f"trust policy is not JSON ({exc})", field=str(path)) from exc
         return cls.from_dict(data)
 
