@@ -278,3 +278,41 @@ def test_damaged_entry_refuses_appends_and_reading(
     assert sh("log", "NPM-2026-014") == 2
     assert sh("verify-ledger") == 1
     assert "ENTRY_MALFORMED" in sh.out
+
+
+def test_wrong_passphrase_names_the_key_file(
+    sh: Shell, chain: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CUSTODY_PASSPHRASE", "wrong")
+    assert sh("keys", "show", chain["carl"]) == 2
+    assert sh.err.startswith(f"error: {chain['carl']}: wrong passphrase")
+
+
+def test_passphrase_file_holds_one_line(sh: Shell, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CUSTODY_PASSPHRASE")
+    two_lines = sh.root / "two.txt"
+    two_lines.write_text("first\nsecond\n")
+    assert sh("--passphrase-file", str(two_lines), "keys", "new", str(sh.root / "k.key")) == 2
+    assert "one non-empty line" in sh.err
+    one_line = sh.root / "one.txt"
+    one_line.write_text(PASS + "\n")
+    assert sh("--passphrase-file", str(one_line), "keys", "new", str(sh.root / "k.key")) == 0
+
+
+def test_outputs_are_checked_before_anything_is_recorded(sh: Shell, chain: dict[str, str]) -> None:
+    existing = sh.root / "cp1.txt"
+    before = existing.read_text()
+    with sqlite3.connect(sh.root / "ledger.db") as db:
+        checkpoints = db.execute("SELECT COUNT(*) FROM checkpoints").fetchone()
+    assert sh("event", "access", "NPM-2026-014", "ITEM-1", "--key", chain["carl"]) == 0
+    assert sh("checkpoint", "--key", chain["log"], "--out", str(existing)) == 2
+    with sqlite3.connect(sh.root / "ledger.db") as db:
+        assert db.execute("SELECT COUNT(*) FROM checkpoints").fetchone() == checkpoints
+    assert existing.read_text() == before
+    assert sh("keys", "new", str(sh.root / "new.key"), "--public-out", str(existing)) == 2
+    assert not (sh.root / "new.key").exists()
+
+
+def test_version(sh: Shell, capsys: pytest.CaptureFixture[str]) -> None:
+    assert sh("--version") == 0
+    assert capsys.readouterr().out.startswith("custody ")

@@ -39,7 +39,9 @@ EXPECTED_FAIL = 6
 # Passing interop vectors that custody must still refuse: alg unprotected (01), untagged (03).
 REFUSED_BY_CUSTODY = {"sign-pass-01.json", "sign-pass-03.json"}
 
-pytestmark = pytest.mark.skipif(not VECTORS.is_dir(), reason=f"no COSE vectors at {VECTORS}")
+EDDSA = VECTORS / "eddsa-examples"
+# COSE_Sign (tag 98, several signers) examples: not COSE_Sign1, so a Sign1 reader refuses them.
+MULTI_SIGNER_FILES = ("eddsa-01.json", "eddsa-02.json")
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -71,6 +73,18 @@ def _case(path: Path) -> tuple[bytes, ec.EllipticCurvePublicKey, bytes]:
 def test_vector_counts_match_disk() -> None:
     assert len(PASS_FILES) == EXPECTED_PASS
     assert len(FAIL_FILES) == EXPECTED_FAIL
+    assert sorted(p.name for p in EDDSA.glob("*.json")) == sorted(
+        [*MULTI_SIGNER_FILES, "eddsa-sig-01.json", "eddsa-sig-02.json"]
+    )
+
+
+@pytest.mark.parametrize("name", MULTI_SIGNER_FILES)
+def test_cose_sign_examples_are_refused_as_sign1(name: str) -> None:
+    message = bytes.fromhex(_load(EDDSA / name)["output"]["cbor"])
+    assert message[:2] == b"\xd8\x62"  # tag 98, COSE_Sign
+    for policy in (CUSTODY_POLICY, Sign1Policy.interop()):
+        with pytest.raises(EncodingError, match="tag 98"):
+            Sign1Message.from_bytes(message, require_tag=policy.require_tag)
 
 
 # --- EdDSA known answers -----------------------------------------------------------------

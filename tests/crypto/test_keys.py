@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from custody.crypto import PublicKey, Signer, SigningKey, key_id
 from custody.errors import InvalidInput, KeyFileError, SignatureError
+from custody.keyfiles import load_signing_key, save_signing_key
 
 # RFC 8032 §7.1, TEST 1.
 RFC8032_SEED = bytes.fromhex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60")
@@ -179,8 +180,8 @@ def test_to_pem_refuses_empty_passphrase(rfc_key: SigningKey) -> None:
 
 def test_save_load_round_trip(rfc_key: SigningKey, tmp_path: Path) -> None:
     path = tmp_path / "clinician.key"
-    rfc_key.save(path, PASSPHRASE)
-    loaded = SigningKey.load(path, PASSPHRASE)
+    save_signing_key(rfc_key, path, PASSPHRASE)
+    loaded = load_signing_key(path, PASSPHRASE)
     assert loaded.key_id == rfc_key.key_id
     assert loaded.sign(b"x") == rfc_key.sign(b"x")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["clinician.key"]  # no temp left
@@ -191,7 +192,7 @@ def test_saved_file_mode_is_0600(rfc_key: SigningKey, tmp_path: Path) -> None:
     path = tmp_path / "k.pem"
     old_umask = os.umask(0)
     try:
-        rfc_key.save(path, PASSPHRASE)
+        save_signing_key(rfc_key, path, PASSPHRASE)
     finally:
         os.umask(old_umask)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
@@ -200,27 +201,27 @@ def test_saved_file_mode_is_0600(rfc_key: SigningKey, tmp_path: Path) -> None:
 def test_save_refuses_unencrypted(rfc_key: SigningKey, tmp_path: Path) -> None:
     path = tmp_path / "k.pem"
     with pytest.raises(KeyFileError, match="unencrypted"):
-        rfc_key.save(path, None)
+        save_signing_key(rfc_key, path, None)
     assert not path.exists()
 
 
 def test_save_refuses_empty_passphrase(rfc_key: SigningKey, tmp_path: Path) -> None:
     with pytest.raises(KeyFileError, match="empty passphrase"):
-        rfc_key.save(tmp_path / "k.pem", b"")
+        save_signing_key(rfc_key, tmp_path / "k.pem", b"")
 
 
 def test_save_unencrypted_when_allowed(rfc_key: SigningKey, tmp_path: Path) -> None:
     path = tmp_path / "k.pem"
-    rfc_key.save(path, None, allow_unencrypted=True)
+    save_signing_key(rfc_key, path, None, allow_unencrypted=True)
     assert path.read_bytes().startswith(b"-----BEGIN PRIVATE KEY-----")
-    assert SigningKey.load(path, None).key_id == rfc_key.key_id
+    assert load_signing_key(path, None).key_id == rfc_key.key_id
 
 
 def test_save_refuses_overwrite(rfc_key: SigningKey, tmp_path: Path) -> None:
     path = tmp_path / "k.pem"
     path.write_bytes(b"precious")
     with pytest.raises(KeyFileError, match="overwrite") as info:
-        rfc_key.save(path, PASSPHRASE)
+        save_signing_key(rfc_key, path, PASSPHRASE)
     assert str(path) in str(info.value)
     assert path.read_bytes() == b"precious"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["k.pem"]
@@ -234,26 +235,26 @@ def test_save_without_hard_links(
 
     monkeypatch.setattr(os, "link", no_links)
     path = tmp_path / "k.pem"
-    rfc_key.save(path, PASSPHRASE)
-    assert SigningKey.load(path, PASSPHRASE).key_id == rfc_key.key_id
+    save_signing_key(rfc_key, path, PASSPHRASE)
+    assert load_signing_key(path, PASSPHRASE).key_id == rfc_key.key_id
     assert sorted(p.name for p in tmp_path.iterdir()) == ["k.pem"]
 
 
 def test_save_into_missing_directory(rfc_key: SigningKey, tmp_path: Path) -> None:
     with pytest.raises(KeyFileError, match="cannot create"):
-        rfc_key.save(tmp_path / "nope" / "k.pem", PASSPHRASE)
+        save_signing_key(rfc_key, tmp_path / "nope" / "k.pem", PASSPHRASE)
 
 
 @pytest.fixture
 def saved(rfc_key: SigningKey, tmp_path: Path) -> Path:
     path = tmp_path / "saved.pem"
-    rfc_key.save(path, PASSPHRASE)
+    save_signing_key(rfc_key, path, PASSPHRASE)
     return path
 
 
 def _load_error(path: Path, passphrase: bytes | None) -> str:
     with pytest.raises(KeyFileError) as info:
-        SigningKey.load(path, passphrase)
+        load_signing_key(path, passphrase)
     message = str(info.value)
     assert str(path) in message
     assert "\n" not in message
@@ -270,7 +271,7 @@ def test_encrypted_key_without_passphrase(saved: Path) -> None:
 
 def test_passphrase_for_unencrypted_key(rfc_key: SigningKey, tmp_path: Path) -> None:
     path = tmp_path / "plain.pem"
-    rfc_key.save(path, None, allow_unencrypted=True)
+    save_signing_key(rfc_key, path, None, allow_unencrypted=True)
     assert "not encrypted but a passphrase" in _load_error(path, PASSPHRASE)
 
 

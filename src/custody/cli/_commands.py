@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
@@ -11,8 +12,9 @@ from typing import TextIO
 from custody.cli._context import Context, parse_time
 from custody.cli._parser import EVENT_COMMANDS
 from custody.cli._show import actor_lines, case_lines, report_lines, timeline_json, timeline_lines
-from custody.crypto import SigningKey
+from custody.crypto import MAX_NOTE_SIZE, SigningKey
 from custody.errors import InvalidInput
+from custody.keyfiles import save_signing_key
 from custody.ledger import Ledger
 from custody.model import Actor, EventBody, PhysicalItem, Place, utc_now
 from custody.verify import TrustPolicy, verify_ledger
@@ -29,9 +31,11 @@ def init(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
 
 
 def keys_new(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
+    for path in filter(None, (args.out, args.public_out)):
+        _refuse_existing(Path(path))
     key = SigningKey.generate()
     passphrase = None if args.unencrypted else ctx.passphrase(args.out, confirm=True)
-    key.save(args.out, passphrase, allow_unencrypted=args.unencrypted)
+    save_signing_key(key, args.out, passphrase, allow_unencrypted=args.unencrypted)
     if args.public_out:
         _write_new(Path(args.public_out), key.public.to_pem())
     print(f"Created key {args.out}", file=out)
@@ -189,6 +193,8 @@ def log(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
 
 
 def checkpoint(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
+    if args.out:
+        _refuse_existing(Path(args.out))
     signer = ctx.signing_key(args.key)
     with ctx.open_ledger() as ledger:
         note = ledger.checkpoint(signer)
@@ -241,6 +247,12 @@ def _print(out: TextIO, lines: list[str]) -> None:
     out.write("".join(line + "\n" for line in lines))
 
 
+def _refuse_existing(path: Path) -> None:
+    """Check an output path before doing work whose result it is to hold."""
+    if os.path.lexists(path):
+        raise InvalidInput("exists already; refusing to overwrite", field=str(path))
+
+
 def _write_new(path: Path, data: bytes) -> None:
     try:
         with path.open("xb") as handle:
@@ -254,7 +266,10 @@ def _write_new(path: Path, data: bytes) -> None:
 def _read_note(path: str) -> str:
     try:
         with open(path, "rb") as handle:
-            return handle.read(1 << 20).decode("utf-8")
+            data = handle.read(MAX_NOTE_SIZE + 1)
+        if len(data) > MAX_NOTE_SIZE:
+            raise InvalidInput("checkpoint file is too large", field=path)
+        return data.decode("utf-8")
     except OSError as exc:
         raise InvalidInput(f"cannot read checkpoint ({exc.strerror})", field=path) from exc
     except UnicodeDecodeError as exc:

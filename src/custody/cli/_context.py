@@ -9,7 +9,8 @@ from datetime import datetime
 from pathlib import Path
 
 from custody.crypto import PublicKey, SigningKey
-from custody.errors import InvalidInput, KeyFileError
+from custody.errors import InvalidInput
+from custody.keyfiles import is_encrypted, is_public_key_file, load_public_key, read_key_file
 from custody.ledger import Ledger
 from custody.model import utc_datetime
 
@@ -46,16 +47,14 @@ class Context:
 
     def signing_key(self, path: str) -> SigningKey:
         """Load a private key file, asking for its passphrase if it is encrypted."""
-        data = _read_key(path)
-        if b"ENCRYPTED PRIVATE KEY" not in data:
-            return SigningKey.from_pem(data, None)
-        return SigningKey.from_pem(data, self.passphrase(path))
+        data = read_key_file(path)
+        passphrase = self.passphrase(path) if is_encrypted(data) else None
+        return SigningKey.from_pem(data, passphrase, source=path)
 
     def public_key(self, path: str) -> PublicKey:
         """The public key in a public key file, or of a private key file."""
-        data = _read_key(path)
-        if b"-----BEGIN PUBLIC KEY-----" in data:
-            return PublicKey.from_pem(data)
+        if is_public_key_file(read_key_file(path)):
+            return load_public_key(path)
         return self.signing_key(path).public
 
 
@@ -72,14 +71,6 @@ def parse_time(value: str | None) -> datetime | None:
     return utc_datetime(parsed)
 
 
-def _read_key(path: str) -> bytes:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(64 * 1024 + 1)
-    except OSError as exc:
-        raise KeyFileError(f"cannot read key file ({exc.strerror})", field=path) from exc
-
-
 def _read_passphrase_file(path: Path) -> bytes:
     try:
         with path.open("rb") as handle:
@@ -88,7 +79,7 @@ def _read_passphrase_file(path: Path) -> bytes:
         raise InvalidInput(
             f"cannot read passphrase file ({exc.strerror})", field=str(path)
         ) from exc
-    passphrase = raw.rstrip(b"\r\n")
-    if not passphrase or len(raw) > _MAX_PASSPHRASE_FILE:
+    passphrase = raw.removesuffix(b"\n").removesuffix(b"\r")
+    if not passphrase or len(raw) > _MAX_PASSPHRASE_FILE or b"\n" in passphrase:
         raise InvalidInput("the passphrase file must hold one non-empty line", field=str(path))
     return passphrase

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from custody import __version__
+
 # Event commands on the command line, and the event type each records.
 EVENT_COMMANDS = {
     "transfer": "transferred",
@@ -35,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Forensic chain of custody: signed, "
         "hash-chained custody events in an append-only Merkle log.",
     )
+    parser.add_argument("--version", action="version", version=f"custody {__version__}")
     parser.add_argument(
         "--ledger", metavar="PATH", help="ledger file (default: $CUSTODY_LEDGER or ./custody.db)"
     )

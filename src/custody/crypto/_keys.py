@@ -1,4 +1,4 @@
-"""Ed25519 keys: public keys, signing keys, key ids and passphrase-protected key files.
+"""Ed25519 keys: public keys, signing keys, key ids and their PEM forms (no file I/O here).
 
 A key id is the RFC 9679 COSE Key Thumbprint of the public key: SHA-256 over the deterministic
 CBOR encoding of the COSE_Key ``{1: 1 (OKP), -1: 6 (Ed25519), -2: x}``.
@@ -6,12 +6,8 @@ CBOR encoding of the COSE_Key ``{1: 1 (OKP), -1: 6 (Ed25519), -2: x}``.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
 import re
-import tempfile
-from pathlib import Path
 from typing import Any, Final
 
 import attrs
@@ -220,33 +216,21 @@ class SigningKey:
         return cls(private_key)
 
     @classmethod
-    def from_pem(cls, data: bytes, passphrase: bytes | None) -> SigningKey:
+    def from_pem(
+        cls, data: bytes, passphrase: bytes | None, *, source: str = _PEM_SOURCE
+    ) -> SigningKey:
         """Read a PKCS#8 PEM private key.
 
         Args:
             data: the PEM text.
             passphrase: the passphrase of an encrypted key, or ``None`` for an unencrypted one.
+            source: what to call the data in error messages (a file name, say).
 
         Raises:
             KeyFileError: the data is not a PEM private key, is corrupt, is not Ed25519, the
                 passphrase is wrong or missing, or one was given for an unencrypted key.
         """
-        return cls(_parse_private_pem(data, passphrase, _PEM_SOURCE))
-
-    @classmethod
-    def load(cls, path: str | os.PathLike[str], passphrase: bytes | None) -> SigningKey:
-        """Read a key file written by :meth:`save`.
-
-        Args:
-            path: the key file.
-            passphrase: the passphrase of an encrypted key, or ``None`` for an unencrypted one.
-
-        Raises:
-            KeyFileError: the file is missing, unreadable, larger than 64 KiB, or not a usable
-                key (see :meth:`from_pem`); the message names the file.
-        """
-        source = os.fspath(path)
-        return cls(_parse_private_pem(_read_key_file(source), passphrase, source))
+        return cls(_parse_private_pem(data, passphrase, source))
 
     def to_pem(self, passphrase: bytes | None, *, allow_unencrypted: bool = False) -> bytes:
         """Return the key as PKCS#8 PEM, encrypted with ``passphrase``.
@@ -263,27 +247,6 @@ class SigningKey:
         return self._private.private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
         )
-
-    def save(
-        self,
-        path: str | os.PathLike[str],
-        passphrase: bytes | None,
-        *,
-        allow_unencrypted: bool = False,
-    ) -> None:
-        """Write the key to a new file, atomically, readable by the owner only (mode 0o600).
-
-        Args:
-            path: the file to create; it must not exist yet.
-            passphrase: see :meth:`to_pem`.
-            allow_unencrypted: see :meth:`to_pem`.
-
-        Raises:
-            KeyFileError: the file exists, the directory is not writable, or the passphrase
-                is refused (see :meth:`to_pem`).
-        """
-        data = self.to_pem(passphrase, allow_unencrypted=allow_unencrypted)
-        _write_new_file(Path(path), data)
 
     @property
     def public(self) -> PublicKey:
@@ -320,21 +283,6 @@ def _encryption_for(
     if not passphrase:
         raise KeyFileError("refusing an empty passphrase")
     return serialization.BestAvailableEncryption(passphrase)
-
-
-def _read_key_file(source: str) -> bytes:
-    try:
-        with open(source, "rb") as handle:
-            # Read one byte past the limit instead of trusting stat(): the file may be a pipe
-            # or grow while we read.
-            data = handle.read(MAX_KEY_FILE_SIZE + 1)
-    except FileNotFoundError as exc:
-        raise KeyFileError("no such key file", field=source) from exc
-    except OSError as exc:
-        raise KeyFileError(f"cannot read key file ({exc.strerror})", field=source) from exc
-    if len(data) > MAX_KEY_FILE_SIZE:
-        raise KeyFileError("key file larger than 64 KiB", field=source)
-    return data
 
 
 def _parse_private_pem(data: bytes, passphrase: bytes | None, source: str) -> Ed25519PrivateKey:
@@ -393,58 +341,3 @@ def _describe(key: object) -> str:
     if isinstance(key, RSAPrivateKey):
         return f"an RSA-{key.key_size} key"
     return f"a {type(key).__name__}"
-
-
-def _write_new_file(path: Path, data: bytes) -> None:
-    if os.path.lexists(path):
-        raise KeyFileError("refusing to overwrite an existing file", field=str(path))
-    directory = path.parent
-    try:
-        fd, temp_name = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise KeyFileError(f"cannot create key file ({exc.strerror})", field=str(path)) from exc
-    try:
-        _write_and_sync(fd, data)
-        _publish(temp_name, path)
-    except OSError as exc:
-        raise KeyFileError(f"cannot write key file ({exc.strerror})", field=str(path)) from exc
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp_name)
-    _sync_directory(directory)
-
-
-def _write_and_sync(fd: int, data: bytes) -> None:
-    with os.fdopen(fd, "wb") as handle:
-        if hasattr(os, "fchmod"):
-            os.fchmod(handle.fileno(), 0o600)
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
-def _publish(temp_name: str, path: Path) -> None:
-    # A hard link is an atomic "create if absent": unlike os.replace it cannot clobber a key
-    # that appeared since the lexists() check in _write_new_file.
-    try:
-        os.link(temp_name, path)
-    except FileExistsError as exc:
-        raise KeyFileError("refusing to overwrite an existing file", field=str(path)) from exc
-    except OSError:
-        # No hard links on this filesystem (FAT, some network mounts): check, then rename.
-        if os.path.lexists(path):
-            raise KeyFileError("refusing to overwrite an existing file", field=str(path)) from None
-        os.replace(temp_name, path)
-
-
-def _sync_directory(directory: Path) -> None:
-    # Make the new directory entry itself durable (POSIX); not possible on every platform.
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        with contextlib.suppress(OSError):
-            os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
+from custody._fs import sync_directory
 from custody.errors import CustodyError, InvalidInput, NotALedger, StoreError
 from custody.store._base import ActorRow, CheckpointRow, EntryRow, LedgerInfo
 
@@ -293,7 +294,7 @@ class SQLiteStore(_SQLiteAccess):
             raise StoreError(f"cannot create the ledger {path}: {exc}") from exc
         finally:
             draft.unlink(missing_ok=True)
-        _sync_directory(path.parent)
+        sync_directory(path.parent)
         return cls.open(path)
 
     @classmethod
@@ -399,18 +400,6 @@ def _build(path: Path, info: LedgerInfo) -> None:
         db.execute("COMMIT")
     finally:
         db.close()
-
-
-def _sync_directory(directory: Path) -> None:
-    """Make a new directory entry durable (POSIX); a no-op where directories cannot be opened."""
-    try:
-        descriptor = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 def _connect(path: Path) -> sqlite3.Connection:
