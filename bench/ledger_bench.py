@@ -22,8 +22,7 @@ from custody.crypto import sig_structure
 from custody.ledger import Draft, Ledger
 from custody.model import EventBody, EventType, Place
 from custody.testing import Cast, new_ledger, record_sample_case
-from custody.verify import verify_ledger
-from custody.verify._parallel import available_cores
+from custody.verify import available_cores, verify_ledger
 
 BATCH = 1000
 
@@ -35,8 +34,12 @@ def rate(count: int, run: Callable[[], object]) -> float:
 
 
 def access(cast: Cast, n: int) -> Draft:
-    body = EventBody(EventType.ACCESSED, datetime.now(UTC), place=Place("Laboratory, bench 2"),
-                     purpose=f"benchmark access {n}")
+    body = EventBody(
+        EventType.ACCESSED,
+        datetime.now(UTC),
+        place=Place("Laboratory, bench 2"),
+        purpose=f"benchmark access {n}",
+    )
     return Draft("CASE-1", "ITEM-1", body, cast.analyst)
 
 
@@ -58,14 +61,18 @@ def main() -> None:
     parser.add_argument("--single", type=int, default=500)
     args = parser.parse_args()
     cast = Cast()
-    with tempfile.TemporaryDirectory() as scratch, \
-            new_ledger(Path(scratch) / "bench.db", cast) as ledger:
+    with (
+        tempfile.TemporaryDirectory() as scratch,
+        new_ledger(Path(scratch) / "bench.db", cast) as ledger,
+    ):
         record_sample_case(ledger, cast)
 
-        single = rate(args.single, lambda: [ledger.record_many([access(cast, n)])
-                                            for n in range(args.single)])
-        batches = [[access(cast, b * BATCH + n) for n in range(BATCH)]
-                   for b in range(args.events // BATCH)]
+        single = rate(
+            args.single, lambda: [ledger.record_many([access(cast, n)]) for n in range(args.single)]
+        )
+        batches = [
+            [access(cast, b * BATCH + n) for n in range(BATCH)] for b in range(args.events // BATCH)
+        ]
         batched = rate(len(batches) * BATCH, lambda: [ledger.record_many(b) for b in batches])
 
         raw_sign, raw_verify = raw_ed25519(ledger, cast, 5000)
@@ -83,13 +90,19 @@ def main() -> None:
     print(f"log size: {size} events; cores: {cores}")
     print(f"raw Ed25519 (1 core):        sign {raw_sign:9,.0f}/s   verify {raw_verify:9,.0f}/s")
     print(f"durable single appends:      {single:9,.0f}/s   ({single / raw_sign:.3f}x raw sign)")
-    print(f"batched appends ({BATCH}/tx):   {batched:9,.0f}/s   ({batched / raw_sign:.3f}x raw "
-          f"sign; target >= 5,000/s: {'met' if batched >= 5000 else 'NOT met'})")
-    print(f"verification, 1 core:        {one_core:9,.0f}/s   ({one_core / raw_verify:.2f}x raw "
-          f"verify; target >= 0.8x: {'met' if one_core >= 0.8 * raw_verify else 'NOT met'})")
-    print(f"verification, {cores} cores:       {all_cores:9,.0f}/s   "
-          f"({all_cores / raw_verify:.2f}x raw verify; target > 1x: "
-          f"{'met' if all_cores > raw_verify else 'NOT met'})")
+    print(
+        f"batched appends ({BATCH}/tx):   {batched:9,.0f}/s   ({batched / raw_sign:.3f}x raw "
+        f"sign; target >= 5,000/s: {'met' if batched >= 5000 else 'NOT met'})"
+    )
+    print(
+        f"verification, 1 core:        {one_core:9,.0f}/s   ({one_core / raw_verify:.2f}x raw "
+        f"verify; target >= 0.8x: {'met' if one_core >= 0.8 * raw_verify else 'NOT met'})"
+    )
+    print(
+        f"verification, {cores} cores:       {all_cores:9,.0f}/s   "
+        f"({all_cores / raw_verify:.2f}x raw verify; target > 1x: "
+        f"{'met' if all_cores > raw_verify else 'NOT met'})"
+    )
 
 
 if __name__ == "__main__":

@@ -1,6 +1,8 @@
 """A separate process that appends events to a ledger and acknowledges each on stdout.
 
-Usage: python appender.py LEDGER ACTOR-NAME COUNT
+Usage: python appender.py LEDGER ACTOR-NAME COUNT [GO-FILE]
+
+With GO-FILE, it waits until that file exists, so several appenders start together.
 
 Each line printed is ``index leaf-hash-hex`` and is written only after ``record`` returned,
 that is after the append was acknowledged as durable.
@@ -9,7 +11,9 @@ that is after the append was acknowledged as durable.
 from __future__ import annotations
 
 import sys
+import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 from custody.ledger import Ledger
 from custody.model import EventBody, EventType
@@ -18,6 +22,9 @@ from custody.testing import fixed_key
 
 def main() -> None:
     path, name, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    if len(sys.argv) > 4:
+        while not Path(sys.argv[4]).exists():
+            time.sleep(0.01)
     key = fixed_key(name)
     with Ledger.open(path) as ledger:
         for n in range(count):

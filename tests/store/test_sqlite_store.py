@@ -63,27 +63,36 @@ def test_database_refuses_changes_to_the_record(sample_ledger: Ledger, statement
     assert snapshot() == before
 
 
-def test_four_processes_append_one_history(ledger: Ledger, cast: Cast) -> None:
+def test_four_processes_append_one_history(ledger: Ledger, cast: Cast, tmp_path: Path) -> None:
     record_sample_case(ledger, cast)
     names = [f"writer-{n}" for n in range(4)]
     register_appenders(ledger, names)
-    per_writer = 40
+    per_writer = 100
+    go = tmp_path / "go"
     workers = [
         subprocess.Popen(
-            [sys.executable, str(APPENDER), ledger.store.location, name, str(per_writer)],
+            [sys.executable, str(APPENDER), ledger.store.location, name, str(per_writer), str(go)],
             stdout=subprocess.PIPE,
             text=True,
         )
         for name in names
     ]
-    acknowledged = {}
+    go.touch()  # all four start appending together
+    acknowledged: dict[int, bytes] = {}
+    by_writer: list[list[int]] = []
     for worker in workers:
         out, _ = worker.communicate(timeout=300)
         assert worker.returncode == 0
+        indexes = []
         for line in out.splitlines():
             index, leaf = line.split()
             acknowledged[int(index)] = bytes.fromhex(leaf)
+            indexes.append(int(index))
+        by_writer.append(indexes)
     assert len(acknowledged) == 4 * per_writer  # no index handed out twice
+    # The writers really contended: their appends interleave in the log.
+    spans = [(min(indexes), max(indexes)) for indexes in by_writer]
+    assert any(a[0] < b[1] and b[0] < a[1] for a in spans for b in spans if a != b)
     chain = ledger.events("CASE-1", "ITEM-1")
     assert [e.event.seq for e in chain] == list(range(len(chain)))  # one chain, no fork
     stored = dict(enumerate(ledger.store.leaf_hashes()))

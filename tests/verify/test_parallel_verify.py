@@ -9,8 +9,7 @@ from custody.crypto import leaf_hash
 from custody.ledger import Draft, Ledger
 from custody.model import EventBody, EventType
 from custody.testing import Cast
-from custody.verify import verify_ledger
-from custody.verify._parallel import PARALLEL_THRESHOLD
+from custody.verify import PARALLEL_THRESHOLD, verify_ledger
 
 T = datetime(2026, 3, 5, tzinfo=UTC)
 

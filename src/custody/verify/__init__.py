@@ -1,11 +1,13 @@
 """Trust policies and verification of ledgers, producing structured reports."""
 
 from custody.verify._ledger import CHECK_OF_CODE, check_ledger, verify_ledger
+from custody.verify._parallel import PARALLEL_THRESHOLD, available_cores
 from custody.verify._report import Check, Location, Problem, VerificationReport
 from custody.verify._trust import TrustedKey, TrustedLog, TrustPolicy
 
 __all__ = [
     "CHECK_OF_CODE",
+    "PARALLEL_THRESHOLD",
     "Check",
     "Location",
     "Problem",
@@ -13,6 +15,7 @@ __all__ = [
     "TrustedKey",
     "TrustedLog",
     "VerificationReport",
+    "available_cores",
     "check_ledger",
     "verify_ledger",
 ]

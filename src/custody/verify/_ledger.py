@@ -162,13 +162,22 @@ def _verify_snapshot(reader: StoreReader, options: _Options, builder: ReportBuil
     _verify_checkpoints(info, options, log.leaves, reader.checkpoints(), builder)
 
 
-def check_ledger(ledger: Ledger, **options: object) -> VerificationReport:
-    """Like :func:`verify_ledger`, but raise if anything failed.
+def check_ledger(
+    ledger: Ledger,
+    *,
+    trust: TrustPolicy | None = None,
+    held_checkpoints: Sequence[str] = (),
+    case: str | None = None,
+    workers: int | None = None,
+) -> VerificationReport:
+    """Like :func:`verify_ledger` (same arguments), but raise if anything failed.
 
     Raises:
         VerificationError: carrying the report, if ``report.ok`` is false.
     """
-    report = verify_ledger(ledger, **options)  # type: ignore[arg-type]
+    report = verify_ledger(
+        ledger, trust=trust, held_checkpoints=held_checkpoints, case=case, workers=workers
+    )
     report.raise_for_problems()
     return report
 
