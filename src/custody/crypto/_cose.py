@@ -631,18 +631,14 @@ def prepare_sign1(
         parsed = message
     else:
         parsed = Sign1Message.from_bytes(message, require_tag=False)
-    protected = _decode_protected(parsed.protected)
-    _check_unprotected(parsed.unprotected)
-    # 1. The tag is 18 (a different tag was refused while parsing).
-    if policy.require_tag and not parsed.tagged:
-        raise SignatureError("message is not tagged as COSE_Sign1 (tag 18)")
-    # 2. alg sits in the protected header, is allowed, and fits the key type.
-    alg = _select_alg(protected, parsed.unprotected, policy)
+    # 1. to 4.: tag, alg, crit and buckets depend on the headers alone; a log repeats a few
+    #    headers many times, so their verdict is remembered when nothing is unprotected.
+    if parsed.unprotected:
+        alg = _header_alg(parsed.protected, parsed.unprotected, parsed.tagged, policy)
+    else:
+        alg = _remembered_header_alg(parsed.protected, parsed.tagged, policy)
+    # 2b. The algorithm fits the key type.
     verify, signature_size = _verifier_for(alg, public_key)
-    # 3. crit is absent or lists only labels we understand.
-    _check_crit(protected, parsed.unprotected, policy)
-    # 4. No label in both buckets: which one wins would depend on the reader.
-    _check_buckets(protected, parsed.unprotected)
     # 5. The signature has the exact length of the algorithm.
     if len(parsed.signature) != signature_size:
         raise SignatureError(
@@ -656,6 +652,29 @@ def prepare_sign1(
         raise InvalidInput("must be bytes", field="external_aad")
     to_be_signed = sig_structure(parsed.protected, payload, external_aad)
     return PreparedSignature(parsed, alg, parsed.signature, to_be_signed, verify_with=verify)
+
+
+def _header_alg(
+    protected_bytes: bytes, unprotected: dict[Any, Any], tagged: bool, policy: Sign1Policy
+) -> int:
+    """Steps 1 to 4 of verification; the algorithm the headers name."""
+    protected = _decode_protected(protected_bytes)
+    _check_unprotected(unprotected)
+    # 1. The tag is 18 (a different tag was refused while parsing).
+    if policy.require_tag and not tagged:
+        raise SignatureError("message is not tagged as COSE_Sign1 (tag 18)")
+    # 2. alg sits in the protected header and is allowed.
+    alg = _select_alg(protected, unprotected, policy)
+    # 3. crit is absent or lists only labels we understand.
+    _check_crit(protected, unprotected, policy)
+    # 4. No label in both buckets: which one wins would depend on the reader.
+    _check_buckets(protected, unprotected)
+    return alg
+
+
+@functools.lru_cache(maxsize=1024)
+def _remembered_header_alg(protected_bytes: bytes, tagged: bool, policy: Sign1Policy) -> int:
+    return _header_alg(protected_bytes, {}, tagged, policy)
 
 
 def _select_alg(protected: dict[Any, Any], unprotected: dict[Any, Any], policy: Sign1Policy) -> int:

@@ -246,6 +246,9 @@ class _LogOrder:
         return leaf
 
 
+_REPLAY_CHECKS = ("chain links", "custody transitions")
+
+
 class _ChainReplay:
     """Step 4: replay each chain, in log order, through the custody state machine."""
 
@@ -263,8 +266,7 @@ class _ChainReplay:
             if event is None
             else Location(event.case, event.item, event.seq, row.index)
         )
-        for check in finding.ran:
-            self._builder.ran(check)
+        self._builder.ran_each(finding.ran)
         for code, message in finding.problems:
             self._builder.fail(code, where, message)
         if event is not None and self._case in (None, event.case):
@@ -282,8 +284,7 @@ class _ChainReplay:
     def _replay(self, event: Event, leaf: bytes, where: Location) -> None:
         chain = (event.case, event.item)
         state = self._states.get(chain, EMPTY)
-        self._builder.ran("chain links")
-        self._builder.ran("custody transitions")
+        self._builder.ran_each(_REPLAY_CHECKS)
         for violation in transition_violations(state, event):
             self._builder.fail(violation.code, where, violation.message)
         if event.item is None and event.type is EventType.OPENED:

@@ -146,6 +146,12 @@ class ReportBuilder:
         """Count ``times`` executions of ``check``."""
         self._performed[check] += times
 
+    def ran_each(self, checks: tuple[str, ...]) -> None:
+        """Count one execution of each of ``checks``."""
+        performed = self._performed
+        for check in checks:
+            performed[check] += 1
+
     def fail(self, code: str, where: Location, message: str) -> None:
         """Record a problem; the check it belongs to counts one failure."""
         self._failed[self._check_of_code[code]] += 1
