@@ -73,7 +73,7 @@ def test_unregistered_signer_or_recipient_is_refused(sample_ledger: Ledger, cast
 
 def test_items_need_an_open_case(ledger: Ledger, cast: Cast) -> None:
     item = PhysicalItem("X-1", "knife")
-    with pytest.raises(InvalidInput, match="has not been opened"):
+    with pytest.raises(TransitionRefused, match="CASE_NOT_OPENED"):
         ledger.acquire("NO-CASE", item, cast.investigator, at=T)
 
 
@@ -180,7 +180,7 @@ def test_a_refused_batch_leaves_no_trace_in_what_the_ledger_remembers(
     with pytest.raises(TransitionRefused):
         ledger.record_many([opened, acquired, bad])
     assert ledger.size == 0
-    with pytest.raises(InvalidInput, match="has not been opened"):
+    with pytest.raises(TransitionRefused, match="CASE_NOT_OPENED"):
         ledger.acquire("X", item, cast.investigator, at=T)
 
 

@@ -187,3 +187,9 @@ def test_intact_seals_seen_must_match_the_item() -> None:
 def test_return_names_who_received_it() -> None:
     state = replay(ACQUIRED)
     assert codes(state, HOLDER, body(EventType.RETURNED)) == {"COUNTERPARTY_MISSING"}
+
+
+def test_an_item_needs_its_case_opened_first() -> None:
+    first = make_event(EMPTY, HOLDER, ACQUIRED[1])
+    assert {v.code for v in violations(EMPTY, first, case_opened=False)} == {"CASE_NOT_OPENED"}
+    assert violations(EMPTY, first, case_opened=True) == []

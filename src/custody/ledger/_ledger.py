@@ -264,7 +264,8 @@ class Ledger:
         self._check_parties(tx, draft)
         body = _with_released_seals(draft.body, state)
         event = Event(draft.case, draft.item, state.next_seq, state.head, draft.signer.key_id, body)
-        broken = violations(state, event)
+        opened = draft.item is None or self._is_open(tx, draft.case)
+        broken = violations(state, event, case_opened=opened)
         if broken:
             where = f"{draft.case}/{draft.item}" if draft.item else draft.case
             first = broken[0]
@@ -282,8 +283,6 @@ class Ledger:
             raise InvalidInput(
                 f"recipient {recipient.hex()} is not a registered actor", field="counterparty"
             )
-        if draft.item is not None and not self._is_open(tx, draft.case):
-            raise InvalidInput(f"case {draft.case} has not been opened", field="case")
 
     def _is_actor(self, tx: StoreReader, key_id: bytes) -> bool:
         if key_id not in self._known_actors and tx.actor(key_id) is not None:

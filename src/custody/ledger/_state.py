@@ -58,7 +58,6 @@ class PendingTransfer:
 
     recipient: bytes
     seals: tuple[str, ...]
-    seal_state: SealState | None
 
 
 @attrs.frozen
@@ -85,13 +84,22 @@ class ChainState:
 EMPTY = ChainState()
 
 
-def violations(state: ChainState, event: Event) -> list[Violation]:
-    """Every rule ``event`` breaks when appended to a chain in ``state``."""
+def violations(state: ChainState, event: Event, *, case_opened: bool = True) -> list[Violation]:
+    """Every rule ``event`` breaks when appended to a chain in ``state``.
+
+    Args:
+        state: the chain's state before the event.
+        event: the event.
+        case_opened: whether the event's case has been opened (an item's first event must
+            come after its case's ``opened`` event).
+    """
     found = _link_violations(state, event)
     if event.item is None:
         found += _case_chain_violations(state, event)
     else:
         found += _item_violations(state, event)
+        if state.next_seq == 0 and not case_opened:
+            found.append(Violation("CASE_NOT_OPENED", "the item's case has not been opened"))
     return found
 
 
@@ -104,7 +112,7 @@ def advance(state: ChainState, event: Event, leaf_hash: bytes) -> ChainState:
     elif kind is EventType.SEALED:
         seals = body.seals
     elif kind is EventType.TRANSFERRED and body.recipient is not None:
-        pending = PendingTransfer(body.recipient, body.seals, body.seal_state)
+        pending = PendingTransfer(body.recipient, body.seals)
     elif kind is EventType.RECEIVED:
         holder, seals, pending = event.actor, body.seals, None
     elif kind in FINAL_EVENTS:

@@ -285,14 +285,11 @@ class _ChainReplay:
         chain = (event.case, event.item)
         state = self._states.get(chain, EMPTY)
         self._builder.ran_each(_REPLAY_CHECKS)
-        for violation in transition_violations(state, event):
-            self._builder.fail(violation.code, where, violation.message)
         if event.item is None and event.type is EventType.OPENED:
             self._opened_cases.add(event.case)
-        elif event.item is not None and event.seq == 0 and event.case not in self._opened_cases:
-            self._builder.fail(
-                "CASE_NOT_OPENED", where, "the item's first event precedes the case's opened event"
-            )
+        opened = event.case in self._opened_cases
+        for violation in transition_violations(state, event, case_opened=opened):
+            self._builder.fail(violation.code, where, violation.message)
         if event.type is EventType.RECEIVED and event.body.seal_state is SealState.BROKEN:
             self._builder.notice(
                 "SEALS_REPORTED_BROKEN",
