@@ -114,8 +114,13 @@ def save_signing_key(
     write_new_file(Path(path), key.to_pem(passphrase, allow_unencrypted=allow_unencrypted))
 
 
-def write_new_file(path: Path, data: bytes) -> None:
-    """Create ``path`` with ``data`` (mode 0o600), atomically and durably; never overwrite.
+def write_new_file(path: Path, data: bytes, *, mode: int = 0o600) -> None:
+    """Create ``path`` with ``data``, atomically and durably; never overwrite.
+
+    Args:
+        path: the file to create.
+        data: its contents.
+        mode: its permissions; the owner alone by default, as befits private keys.
 
     Raises:
         KeyFileError: the file exists or cannot be written.
@@ -128,7 +133,7 @@ def write_new_file(path: Path, data: bytes) -> None:
     except OSError as exc:
         raise KeyFileError(f"cannot create file ({exc.strerror})", field=str(path)) from exc
     try:
-        _write_and_sync(fd, data)
+        _write_and_sync(fd, data, mode)
         _publish(temp_name, path)
     except OSError as exc:
         raise KeyFileError(f"cannot write file ({exc.strerror})", field=str(path)) from exc
@@ -138,10 +143,10 @@ def write_new_file(path: Path, data: bytes) -> None:
     sync_directory(directory)
 
 
-def _write_and_sync(fd: int, data: bytes) -> None:
+def _write_and_sync(fd: int, data: bytes, mode: int) -> None:
     with os.fdopen(fd, "wb") as handle:
         if hasattr(os, "fchmod"):
-            os.fchmod(handle.fileno(), 0o600)
+            os.fchmod(handle.fileno(), mode)
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())

@@ -6,6 +6,7 @@ on standard error, never a traceback.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from typing import TextIO
@@ -38,6 +39,10 @@ def main(
     command = COMMANDS[(args.command, sub)]
     try:
         return command(args, Context(args.ledger, args.passphrase_file), out)
+    except BrokenPipeError:
+        # The reader went away (``custody log CASE | head``): nothing more to say to it.
+        _silence_stdout()
+        return EXIT_FAILED
     except VerificationError as exc:
         print(f"verification failed: {exc}", file=err)
         return EXIT_FAILED
@@ -48,7 +53,22 @@ def main(
 
 def run() -> None:
     """Console-script entry point."""
-    sys.exit(main())
+    code = main()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+    sys.exit(code)
+
+
+def _silence_stdout() -> None:
+    # Point stdout at /dev/null so the interpreter's final flush does not fail again.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no file descriptor behind stdout: nothing to redirect
+        pass
 
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_FAILED", "EXIT_OK", "main", "run"]

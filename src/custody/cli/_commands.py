@@ -14,7 +14,7 @@ from custody.cli._parser import EVENT_COMMANDS
 from custody.cli._show import actor_lines, case_lines, report_lines, timeline_json, timeline_lines
 from custody.crypto import MAX_NOTE_SIZE, SigningKey
 from custody.errors import InvalidInput
-from custody.keyfiles import save_signing_key
+from custody.keyfiles import save_signing_key, write_new_file
 from custody.ledger import Ledger
 from custody.model import Actor, EventBody, PhysicalItem, Place, utc_now
 from custody.verify import TrustPolicy, verify_ledger
@@ -254,13 +254,7 @@ def _refuse_existing(path: Path) -> None:
 
 
 def _write_new(path: Path, data: bytes) -> None:
-    try:
-        with path.open("xb") as handle:
-            handle.write(data)
-    except FileExistsError as exc:
-        raise InvalidInput("exists already; refusing to overwrite", field=str(path)) from exc
-    except OSError as exc:
-        raise InvalidInput(f"cannot write ({exc.strerror})", field=str(path)) from exc
+    write_new_file(path, data, mode=0o644)  # public outputs: a public key, a checkpoint
 
 
 def _read_note(path: str) -> str:

@@ -229,9 +229,9 @@ class Ledger:
         A transfer that names no seals releases the item with the seals it carries.
 
         Raises:
-            TransitionRefused: if the event would make an impossible history.
-            InvalidInput: if the signer or a named recipient is not a registered actor, or
-                the case is not open.
+            TransitionRefused: if the event would make an impossible history (including an
+                item event in a case that has not been opened).
+            InvalidInput: if the signer or a named recipient is not a registered actor.
         """
         (recorded,) = self.record_many([Draft(case, item, body, signer)])
         return recorded

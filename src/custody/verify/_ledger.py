@@ -336,7 +336,13 @@ def _verify_checkpoints(
     for note, where, held in notes:
         checkpoint = _open_checkpoint(note, verifier, where, builder)
         if checkpoint is not None:
-            _compare(checkpoint, tree, builder, held=held)
+            _compare(
+                checkpoint,
+                tree,
+                attrs.evolve(where, checkpoint=checkpoint.size),
+                builder,
+                held=held,
+            )
 
 
 def _log_key(info: LedgerInfo, trust: TrustPolicy | None, builder: ReportBuilder) -> PublicKey:
@@ -391,9 +397,8 @@ def _open_checkpoint(
 
 
 def _compare(
-    checkpoint: Checkpoint, tree: MerkleTree, builder: ReportBuilder, *, held: bool
+    checkpoint: Checkpoint, tree: MerkleTree, where: Location, builder: ReportBuilder, *, held: bool
 ) -> None:
-    where = Location(checkpoint=checkpoint.size)
     check = "log consistent with held checkpoints" if held else "checkpoints match the log"
     builder.ran(check)
     if checkpoint.size > len(tree):

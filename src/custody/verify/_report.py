@@ -19,7 +19,7 @@ class Location:
         seq: sequence number of the event in its chain.
         index: leaf index of the entry in the Merkle log.
         checkpoint: size of the checkpoint concerned.
-        member: name of a file (a bundle member, a blob).
+        member: the part concerned by name: a file, a bundle member, a held checkpoint.
     """
 
     case: str | None = None
@@ -42,7 +42,7 @@ class Location:
         if self.checkpoint is not None:
             parts.append(f"checkpoint of size {self.checkpoint}")
         if self.member is not None:
-            parts.append(f"file {self.member}")
+            parts.append(self.member)
         return ", ".join(parts) or "ledger"
 
     def to_dict(self) -> dict[str, Any]:
