@@ -6,6 +6,7 @@ CBOR encoding of the COSE_Key ``{1: 1 (OKP), -1: 6 (Ed25519), -2: x}``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from typing import Any, Final
@@ -75,7 +76,6 @@ class PublicKey:
     """
 
     raw: bytes = attrs.field(validator=_check_raw_public_key, repr=lambda raw: raw.hex())
-
     @classmethod
     def from_bytes(cls, raw: bytes) -> PublicKey:
         """Build a key from its raw 32 bytes.
@@ -133,7 +133,7 @@ class PublicKey:
         """Return the key as a cryptography ``Ed25519PublicKey``."""
         return Ed25519PublicKey.from_public_bytes(self.raw)
 
-    @property
+    @functools.cached_property  # asked for on every event signed or checked
     def key_id(self) -> bytes:
         """The RFC 9679 COSE Key Thumbprint (32 bytes)."""
         return hashlib.sha256(_THUMBPRINT_PREFIX + self.raw).digest()
