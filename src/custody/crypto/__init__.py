@@ -18,7 +18,6 @@ from custody.crypto._cose import (
     prepare_sign1,
     sig_structure,
     sign1,
-    sign1_message,
     verify_sign1,
 )
 from custody.crypto._keys import MAX_KEY_FILE_SIZE, PublicKey, SigningKey, key_id
@@ -86,7 +85,6 @@ __all__ = [
     "root_of",
     "sig_structure",
     "sign1",
-    "sign1_message",
     "sign_checkpoint",
     "sign_note",
     "verify_checkpoint",

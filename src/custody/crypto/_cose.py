@@ -342,7 +342,7 @@ def sig_structure(protected: bytes, payload: bytes, external_aad: bytes = b"") -
 # --- signing -----------------------------------------------------------------------------
 
 
-def sign1_message(
+def sign1(
     payload: bytes,
     signer: Signer,
     *,
@@ -352,8 +352,8 @@ def sign1_message(
     unprotected: Mapping[int, Any] | None = None,
     external_aad: bytes = b"",
     kid_in_protected: bool = True,
-) -> Sign1Message:
-    """Sign ``payload`` and return the tagged COSE_Sign1 message, parsed.
+) -> bytes:
+    """Sign ``payload`` and return the encoded, tagged COSE_Sign1 message.
 
     The protected header is ``{1: alg, 3: content_type, 4: signer.key_id, **protected}``,
     encoded deterministically.
@@ -394,34 +394,7 @@ def sign1_message(
         signature=signature,
         tagged=True,
     )
-    return message
-
-
-def sign1(
-    payload: bytes,
-    signer: Signer,
-    *,
-    content_type: str | int | None = None,
-    protected: Mapping[int, Any] | None = None,
-    alg: int = ALG_ED25519,
-    unprotected: Mapping[int, Any] | None = None,
-    external_aad: bytes = b"",
-    kid_in_protected: bool = True,
-) -> bytes:
-    """Sign ``payload`` and return the encoded, tagged COSE_Sign1 message.
-
-    The arguments and errors are those of :func:`sign1_message`.
-    """
-    return sign1_message(
-        payload,
-        signer,
-        content_type=content_type,
-        protected=protected,
-        alg=alg,
-        unprotected=unprotected,
-        external_aad=external_aad,
-        kid_in_protected=kid_in_protected,
-    ).to_bytes()
+    return message.to_bytes()
 
 
 def _encoded_header(header: dict[Any, Any]) -> bytes:

@@ -76,6 +76,7 @@ class PublicKey:
     """
 
     raw: bytes = attrs.field(validator=_check_raw_public_key, repr=lambda raw: raw.hex())
+
     @classmethod
     def from_bytes(cls, raw: bytes) -> PublicKey:
         """Build a key from its raw 32 bytes.

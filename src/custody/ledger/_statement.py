@@ -25,7 +25,7 @@ from custody.crypto import (
     Sign1Message,
     Signer,
     leaf_hash,
-    sign1_message,
+    sign1,
     verify_sign1,
 )
 from custody.errors import InvalidInput
@@ -85,14 +85,14 @@ def sign_event(event: Event, signer: Signer, *, origin: str) -> Statement:
     if signer.key_id != event.actor:
         raise InvalidInput("the signing key is not the event's actor", field="actor")
     claims = {_CLAIM_ISSUER: origin, _CLAIM_SUBJECT: subject_of(event.case, event.item)}
-    message = sign1_message(
+    entry = sign1(
         encoding.encode(event.to_dict()),
         signer,
         content_type=EVENT_CONTENT_TYPE,
         protected={CWT_CLAIMS: claims},
     )
-    entry = message.to_bytes()
-    return Statement(entry, message, event, origin, leaf_hash(entry))
+    # The payload was just encoded from ``event``: only the envelope needs reading back.
+    return Statement(entry, Sign1Message.from_bytes(entry), event, origin, leaf_hash(entry))
 
 
 def open_statement(entry: bytes) -> Statement:
