@@ -1,13 +1,14 @@
 """Verification of a ledger (or one of its cases) against the keys the verifier trusts.
 
-The steps, numbered as in ``docs/verification.md``:
+The steps, numbered as in ``docs/verification.md``, all over one consistent snapshot:
 
-1. Read every entry in log order; indexes must run 0, 1, 2, ... without a gap.
+1. Read the ledger's facts and actor register (each key id must be its key's thumbprint),
+   then every entry in log order; indexes must run 0, 1, 2, ... without a gap.
 2. For each entry: recompute its leaf hash and compare with the stored one; parse it
    strictly; compare the stored index columns with what the signed bytes say; check the
    issuer is this log.
 3. Find the signer's key in the trust policy (or, without one, in the ledger's own actor
-   register) and verify the COSE signature.
+   register) and verify the COSE signature (on worker processes for large logs).
 4. Replay each chain through the custody state machine: sequence numbers, ``prev``
    links and every transition rule.
 5. Rebuild the Merkle tree from the recomputed leaf hashes; verify every stored checkpoint's
