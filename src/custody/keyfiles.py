@@ -13,7 +13,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from custody._fs import sync_directory
+from custody._fs import read_limited, sync_directory
 from custody.crypto import MAX_KEY_FILE_SIZE, PublicKey, SigningKey
 from custody.errors import InvalidInput, KeyFileError
 
@@ -37,19 +37,7 @@ def read_key_file(path: str | os.PathLike[str]) -> bytes:
     Raises:
         KeyFileError: the file is missing, unreadable or too large; the message names it.
     """
-    source = os.fspath(path)
-    try:
-        with open(source, "rb") as handle:
-            # Read one byte past the limit instead of trusting stat(): the file may be a pipe
-            # or grow while we read.
-            data = handle.read(MAX_KEY_FILE_SIZE + 1)
-    except FileNotFoundError as exc:
-        raise KeyFileError("no such key file", field=source) from exc
-    except OSError as exc:
-        raise KeyFileError(f"cannot read key file ({exc.strerror})", field=source) from exc
-    if len(data) > MAX_KEY_FILE_SIZE:
-        raise KeyFileError("key file larger than 64 KiB", field=source)
-    return data
+    return read_limited(path, MAX_KEY_FILE_SIZE, "key file", KeyFileError)
 
 
 def is_encrypted(data: bytes) -> bool:

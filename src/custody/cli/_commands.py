@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
+from custody._fs import read_limited
 from custody.cli._context import Context, parse_time
 from custody.cli._parser import EVENT_COMMANDS
 from custody.cli._show import actor_lines, case_lines, report_lines, timeline_json, timeline_lines
@@ -258,13 +259,8 @@ def _write_new(path: Path, data: bytes) -> None:
 
 
 def _read_note(path: str) -> str:
+    data = read_limited(path, MAX_NOTE_SIZE, "checkpoint file")
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_NOTE_SIZE + 1)
-        if len(data) > MAX_NOTE_SIZE:
-            raise InvalidInput("checkpoint file is too large", field=path)
         return data.decode("utf-8")
-    except OSError as exc:
-        raise InvalidInput(f"cannot read checkpoint ({exc.strerror})", field=path) from exc
     except UnicodeDecodeError as exc:
         raise InvalidInput("checkpoint is not UTF-8 text", field=path) from exc

@@ -8,6 +8,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from custody._fs import read_limited
 from custody.crypto import PublicKey, SigningKey
 from custody.errors import InvalidInput
 from custody.keyfiles import is_encrypted, is_public_key_file, load_public_key, read_key_file
@@ -72,14 +73,8 @@ def parse_time(value: str | None) -> datetime | None:
 
 
 def _read_passphrase_file(path: Path) -> bytes:
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(_MAX_PASSPHRASE_FILE + 1)
-    except OSError as exc:
-        raise InvalidInput(
-            f"cannot read passphrase file ({exc.strerror})", field=str(path)
-        ) from exc
+    raw = read_limited(path, _MAX_PASSPHRASE_FILE, "passphrase file")
     passphrase = raw.removesuffix(b"\n").removesuffix(b"\r")
-    if not passphrase or len(raw) > _MAX_PASSPHRASE_FILE or b"\n" in passphrase:
+    if not passphrase or b"\n" in passphrase:
         raise InvalidInput("the passphrase file must hold one non-empty line", field=str(path))
     return passphrase

@@ -19,6 +19,7 @@ from typing import Any
 
 import attrs
 
+from custody._fs import read_limited
 from custody.crypto import PublicKey
 from custody.errors import InvalidInput
 
@@ -116,16 +117,7 @@ class TrustPolicy:
         Raises:
             InvalidInput: if the file is missing, too large, not JSON or not a policy.
         """
-        path = Path(path)
-        try:
-            with path.open("rb") as handle:
-                raw = handle.read(_MAX_POLICY_BYTES + 1)
-        except OSError as exc:
-            raise InvalidInput(
-                f"cannot read trust policy ({exc.strerror})", field=str(path)
-            ) from exc
-        if len(raw) > _MAX_POLICY_BYTES:
-            raise InvalidInput("trust policy is too large", field=str(path))
+        raw = read_limited(path, _MAX_POLICY_BYTES, "trust policy")
         try:
             data = json.loads(raw)
         except (ValueError, RecursionError) as exc:
