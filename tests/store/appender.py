@@ -2,7 +2,8 @@
 
 Usage: python appender.py LEDGER ACTOR-NAME COUNT [GO-FILE]
 
-With GO-FILE, it waits until that file exists, so several appenders start together.
+With GO-FILE, it opens the ledger, prints ``ready`` and waits until that file exists, so
+several appenders start appending together.
 
 Each line printed is ``index leaf-hash-hex`` and is written only after ``record`` returned,
 that is after the append was acknowledged as durable.
@@ -22,11 +23,12 @@ from custody.testing import fixed_key
 
 def main() -> None:
     path, name, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    if len(sys.argv) > 4:
-        while not Path(sys.argv[4]).exists():
-            time.sleep(0.01)
     key = fixed_key(name)
     with Ledger.open(path) as ledger:
+        if len(sys.argv) > 4:
+            print("ready", flush=True)
+            while not Path(sys.argv[4]).exists():
+                time.sleep(0.005)
         for n in range(count):
             body = EventBody(EventType.ACCESSED, datetime.now(UTC), purpose=f"{name} #{n}")
             recorded = ledger.record("CASE-1", "ITEM-1", body, key)

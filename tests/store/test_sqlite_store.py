@@ -77,6 +77,9 @@ def test_four_processes_append_one_history(ledger: Ledger, cast: Cast, tmp_path:
         )
         for name in names
     ]
+    for worker in workers:  # each has imported and opened the ledger
+        assert worker.stdout is not None
+        assert worker.stdout.readline() == "ready\n"
     go.touch()  # all four start appending together
     acknowledged: dict[int, bytes] = {}
     by_writer: list[list[int]] = []
