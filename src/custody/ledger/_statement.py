@@ -11,6 +11,7 @@ Layout (``docs/formats.md``)::
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import attrs
@@ -53,14 +54,17 @@ class Statement:
         message: the parsed COSE structure.
         event: the decoded payload.
         issuer: the log origin named in the protected header.
-        leaf_hash: the RFC 9162 leaf hash of ``entry``.
     """
 
     entry: bytes
     message: Sign1Message
     event: Event
     issuer: str
-    leaf_hash: bytes
+
+    @functools.cached_property  # derived from ``entry``; a verifier has it already
+    def leaf_hash(self) -> bytes:
+        """The RFC 9162 leaf hash of ``entry``."""
+        return leaf_hash(self.entry)
 
     @property
     def key_id(self) -> bytes:
@@ -92,7 +96,7 @@ def sign_event(event: Event, signer: Signer, *, origin: str) -> Statement:
         protected={CWT_CLAIMS: claims},
     )
     # The payload was just encoded from ``event``: only the envelope needs reading back.
-    return Statement(entry, Sign1Message.from_bytes(entry), event, origin, leaf_hash(entry))
+    return Statement(entry, Sign1Message.from_bytes(entry), event, origin)
 
 
 def open_statement(entry: bytes) -> Statement:
@@ -125,7 +129,7 @@ def open_statement(entry: bytes) -> Statement:
     issuer = _check_claims(header.get(CWT_CLAIMS), event)
     if header.get(KID) != event.actor:
         raise InvalidInput("the kid header is not the event's actor", field="entry")
-    return Statement(entry, message, event, issuer, leaf_hash(entry))
+    return Statement(entry, message, event, issuer)
 
 
 def _check_claims(claims: Any, event: Event) -> str:
