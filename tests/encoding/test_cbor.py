@@ -437,6 +437,27 @@ def test_decode_refuses_a_bool_key_after_a_cached_text_layout() -> None:
         decode(bytes.fromhex("a2f401f502"))
 
 
+def test_a_remembered_key_layout_still_checks_every_value() -> None:
+    # The second map of one text-key layout takes the remembered order; its values are
+    # checked as the first one's were.
+    assert encode({"zz": 1, "a": {"q": 2}}) == bytes.fromhex("a26161a1617102627a7a01")
+    assert encode({"zz": 3, "a": {"q": 4}}) == bytes.fromhex("a26161a1617104627a7a03")
+    with pytest.raises(EncodingError, match="float cannot be encoded") as info:
+        encode({"zz": 1.5, "a": {"q": 2}})
+    assert info.value.field == "$.zz"
+    with pytest.raises(EncodingError, match="float cannot be encoded") as info:
+        encode({"zz": 1, "a": {"q": 2.5}})
+    assert info.value.field == "$.a.q"
+
+
+def test_a_remembered_key_layout_writes_str_subclass_keys_as_text() -> None:
+    class Key(enum.StrEnum):
+        B = "b"
+
+    expected = bytes.fromhex("a261620162616102")
+    assert encode({"b": 1, "aa": 2}) == encode({Key.B: 1, "aa": 2}) == expected
+
+
 # --- properties ----------------------------------------------------------------------------
 
 ALLOWED_TAGS = frozenset({18, 98, 1000, 2**64 - 1})
@@ -503,7 +524,10 @@ def test_integer_key_encoding_ignores_insertion_order(value: dict[int, int], ran
 @given(st.dictionaries(st.text(max_size=30), integers, max_size=12))
 def test_text_keys_sort_like_cbor2_canonical(value: dict[str, int]) -> None:
     # For text keys, length-first (cbor2 canonical) and bytewise order coincide: an oracle.
-    assert encode(value) == cbor2.dumps(value, canonical=True)
+    # Twice: the second encoding takes the remembered order of the layout.
+    expected = cbor2.dumps(value, canonical=True)
+    assert encode(value) == expected
+    assert encode(value) == expected
 
 
 @given(st.dictionaries(integers, st.booleans(), max_size=12))

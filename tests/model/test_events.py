@@ -98,6 +98,38 @@ def test_entry_with_an_extra_protected_header_is_refused() -> None:
     assert open_statement(good).event == event
 
 
+@pytest.mark.parametrize(
+    ("claims", "content_type", "message"),
+    [
+        ({1: 7, 2: "CASE-1/ITEM-1"}, EVENT_CONTENT_TYPE, "issuer must be text"),
+        ({1: "custody.test/ledger", 2: 7}, EVENT_CONTENT_TYPE, "subject must be text"),
+        ({1: "custody.test/ledger", 2: "CASE-1/ITEM-2"}, EVENT_CONTENT_TYPE, "does not name"),
+        ({1: "custody.test/ledger"}, EVENT_CONTENT_TYPE, "exactly iss and sub"),
+        ({1: "x", 2: "CASE-1/ITEM-1", 3: "aud"}, EVENT_CONTENT_TYPE, "exactly iss and sub"),
+        ({1: "custody.test/ledger", 2: "CASE-1/ITEM-1"}, "application/cbor", "not a custody"),
+    ],
+)
+def test_entries_with_headers_the_writer_never_makes_are_refused(
+    claims: dict[int, Any], content_type: str, message: str
+) -> None:
+    payload = encoding.encode(full_event().to_dict())
+    entry = sign1(payload, KEY, content_type=content_type, protected={CWT_CLAIMS: claims})
+    # Twice: the second read takes the remembered verdict on the same header bytes.
+    for _ in range(2):
+        with pytest.raises(InvalidInput, match=message):
+            open_statement(entry)
+
+
+def test_entry_signed_under_another_kid_is_refused() -> None:
+    event = full_event()
+    other = fixed_key("someone else")
+    claims = {1: "custody.test/ledger", 2: "CASE-1/ITEM-1"}
+    payload = encoding.encode(event.to_dict())
+    entry = sign1(payload, other, content_type=EVENT_CONTENT_TYPE, protected={CWT_CLAIMS: claims})
+    with pytest.raises(InvalidInput, match="kid header is not the event's actor"):
+        open_statement(entry)
+
+
 def test_times_are_kept_to_the_millisecond() -> None:
     body = EventBody(EventType.ACCESSED, datetime(2026, 1, 1, 1, 2, 3, 456789, tzinfo=UTC))
     assert body.time.microsecond == 456000

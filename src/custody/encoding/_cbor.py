@@ -47,6 +47,9 @@ _INT_RANGE = range(-_UINT_END, _UINT_END)  # `in` on a range of ints is a consta
 # Order key for integer map keys: the encoded head of n >= 0 is major type 0 with argument n;
 # of n < 0 it is major type 1 with argument -1-n. Major 0 sorts first, then the argument.
 _NEGATIVE_KEY_BASE = _UINT_END - 1
+# Bounds of the tables of map layouts already put in order (encoder and decoder).
+_LAYOUTS_KEPT = 512
+_LAYOUT_CHARS = 512
 
 # Tags that cbor2 5.x or 6.x turns into Python objects (datetime, Decimal, int, set, UUID, ...)
 # or resolves away (value sharing, string references, the self-describe prefix). Found by
@@ -183,6 +186,26 @@ def _prepared_array(items: list[object] | tuple[object, ...], depth_left: int) -
 
 
 def _prepared_map(entries: dict[Any, Any], depth_left: int) -> dict[object, object]:
+    order = _TEXT_KEY_ORDER.get(tuple(entries))
+    if order is None:
+        return _sorted_map(entries, depth_left)
+    prepared: dict[object, object] = {}
+    for key in order:  # plain str keys, already in deterministic order
+        item = entries[key]
+        kind = type(item)
+        # The common scalars, passed inline: a call per item would double the cost.
+        if kind is str or kind is bytes or (kind is int and item in _INT_RANGE):
+            prepared[key] = item
+            continue
+        try:
+            prepared[key] = _prepared(item, depth_left)
+        except _Refusal as refusal:
+            refusal.segments.append(_key_segment(key))
+            raise
+    return prepared
+
+
+def _sorted_map(entries: dict[Any, Any], depth_left: int) -> dict[object, object]:
     keys = [_map_key(key) for key in entries]
     if any(type(key) is not type(keys[0]) for key in keys):
         raise _Refusal("map mixes text and integer keys")
@@ -196,7 +219,27 @@ def _prepared_map(entries: dict[Any, Any], depth_left: int) -> dict[object, obje
             raise
     if len(prepared) != len(entries):  # str or int subclasses that were distinct keys
         raise _Refusal("map has keys that are equal as plain text or integers")
+    _remember_text_key_order(entries, prepared)
     return prepared
+
+
+# Callers encode the same few map layouts over and over (one per kind of event), so the
+# deterministic order of each text-key layout is remembered. Only layouts whose keys are all
+# plain str are kept: a tuple of str equals only another tuple of equal str (never of ints,
+# bools or floats), and the remembered order holds plain str, so a str subclass key is
+# written as its text, as the general path writes it. The table is bounded in entries and
+# key length, so hostile input can only fill it, never grow it.
+_TEXT_KEY_ORDER: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+def _remember_text_key_order(entries: dict[Any, Any], prepared: dict[object, object]) -> None:
+    keys = tuple(entries)
+    if (
+        len(_TEXT_KEY_ORDER) < _LAYOUTS_KEPT
+        and all(type(key) is str for key in keys)
+        and len("".join(keys)) <= _LAYOUT_CHARS
+    ):
+        _TEXT_KEY_ORDER[keys] = cast(tuple[str, ...], tuple(prepared))
 
 
 def _map_key(key: object) -> str | int:
@@ -389,8 +432,6 @@ def _checked_map(
 # through. The set is bounded in entries and key length, so hostile input cannot grow it;
 # it can only fill it and cost later calls the cache hit.
 _ORDERED_TEXT_LAYOUTS: set[tuple[str, ...]] = set()
-_LAYOUTS_KEPT = 512
-_LAYOUT_CHARS = 512
 
 
 def _check_key_order(entries: dict[object, object]) -> None:

@@ -12,7 +12,6 @@ Layout (``docs/formats.md``)::
 from __future__ import annotations
 
 import functools
-from typing import Any
 
 import attrs
 
@@ -117,27 +116,37 @@ def open_statement(entry: bytes) -> Statement:
         raise InvalidInput("a log entry's unprotected header must be empty", field="entry")
     if message.payload is None:
         raise InvalidInput("a log entry must carry its payload", field="entry")
-    header = message.protected_header
+    kid, issuer, subject = _event_header(message.protected)
+    event = Event.from_dict(encoding.decode(message.payload))
+    if subject != subject_of(event.case, event.item):
+        raise InvalidInput("the CWT subject does not name the event's chain", field="entry")
+    if kid != event.actor:
+        raise InvalidInput("the kid header is not the event's actor", field="entry")
+    return Statement(entry, message, event, issuer)
+
+
+@functools.lru_cache(maxsize=4096)  # a log repeats one header per signer and chain
+def _event_header(protected: bytes) -> tuple[bytes, str, str]:
+    """The kid, issuer and subject of a custody event's protected header, checked.
+
+    Raises:
+        InvalidInput: if the header is not that of a custody event.
+    """
+    # Only called on the protected bytes of a parsed Sign1Message, so they decode.
+    header = encoding.decode(protected)
     if set(header) != _HEADER_LABELS:
         raise InvalidInput(
             "the protected header must hold exactly alg, content type, kid and CWT claims",
             field="entry",
         )
-    if header.get(CONTENT_TYPE) != EVENT_CONTENT_TYPE:
+    if header[CONTENT_TYPE] != EVENT_CONTENT_TYPE:
         raise InvalidInput("content type is not a custody event", field="entry")
-    event = Event.from_dict(encoding.decode(message.payload))
-    issuer = _check_claims(header.get(CWT_CLAIMS), event)
-    if header.get(KID) != event.actor:
-        raise InvalidInput("the kid header is not the event's actor", field="entry")
-    return Statement(entry, message, event, issuer)
-
-
-def _check_claims(claims: Any, event: Event) -> str:
+    claims = header[CWT_CLAIMS]
     if not isinstance(claims, dict) or set(claims) != {_CLAIM_ISSUER, _CLAIM_SUBJECT}:
         raise InvalidInput("CWT claims must hold exactly iss and sub", field="entry")
-    if claims[_CLAIM_SUBJECT] != subject_of(event.case, event.item):
-        raise InvalidInput("the CWT subject does not name the event's chain", field="entry")
-    issuer = claims[_CLAIM_ISSUER]
+    issuer, subject = claims[_CLAIM_ISSUER], claims[_CLAIM_SUBJECT]
     if not isinstance(issuer, str):
         raise InvalidInput("the CWT issuer must be text", field="entry")
-    return issuer
+    if not isinstance(subject, str):
+        raise InvalidInput("the CWT subject must be text", field="entry")
+    return header[KID], issuer, subject

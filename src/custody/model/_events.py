@@ -112,8 +112,11 @@ def _artifacts(value: Any) -> tuple[Artifact, ...]:
     return artifacts
 
 
+_NO_DETAILS: Mapping[str, Any] = FrozenMap()
+
+
 def _empty_details() -> Mapping[str, Any]:
-    return FrozenMap()
+    return _NO_DETAILS
 
 
 def _frozen_details(value: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -218,21 +221,29 @@ class Event:
             "actor": self.actor,
             "time": to_millis(body.time),
         }
+        # Written out field by field: every event read back is re-encoded through here.
         if self.item is not None:
             out["item"] = self.item
-        optional: dict[str, Any] = {
-            "place": body.place.to_dict() if body.place else None,
-            "purpose": body.purpose,
-            "seals": list(body.seals) or None,
-            "seal_state": body.seal_state.value if body.seal_state else None,
-            "condition": body.condition,
-            "counterparty": body.counterparty,
-            "description": body.description,
-            "packaging": body.packaging,
-            "artifacts": [a.to_dict() for a in body.artifacts] or None,
-            "details": dict(body.details) or None,
-        }
-        out.update((key, value) for key, value in optional.items() if value is not None)
+        if body.place is not None:
+            out["place"] = body.place.to_dict()
+        if body.purpose is not None:
+            out["purpose"] = body.purpose
+        if body.seals:
+            out["seals"] = list(body.seals)
+        if body.seal_state is not None:
+            out["seal_state"] = body.seal_state.value
+        if body.condition is not None:
+            out["condition"] = body.condition
+        if body.counterparty is not None:
+            out["counterparty"] = body.counterparty
+        if body.description is not None:
+            out["description"] = body.description
+        if body.packaging is not None:
+            out["packaging"] = body.packaging
+        if body.artifacts:
+            out["artifacts"] = [a.to_dict() for a in body.artifacts]
+        if body.details:
+            out["details"] = dict(body.details)
         return out
 
     @classmethod
@@ -248,30 +259,31 @@ class Event:
             InvalidInput: naming the first offending field.
         """
         fields = _expect_map(data, "event", required=_REQUIRED, optional=_OPTIONAL)
-        if type(fields["v"]) is not int or fields.pop("v") != FORMAT_VERSION:
-            raise InvalidInput(f"unsupported event format version {data['v']!r}", field="v")
-        if not isinstance(fields["time"], int) or isinstance(fields["time"], bool):
+        version, millis = fields["v"], fields["time"]
+        if type(version) is not int or version != FORMAT_VERSION:
+            raise InvalidInput(f"unsupported event format version {version!r}", field="v")
+        if type(millis) is not int:
             raise InvalidInput("must be integer milliseconds", field="time")
+        get = fields.get
+        place, seal_state, artifacts = get("place"), get("seal_state"), get("artifacts")
         body = EventBody(
             type=_enum(EventType, fields["type"], "type"),
-            time=from_millis(fields["time"]),
-            place=Place.from_dict(fields["place"]) if "place" in fields else None,
-            purpose=fields.get("purpose"),
-            seals=_list(fields.get("seals", []), "seals"),
-            seal_state=_enum(SealState, fields["seal_state"], "seal_state")
-            if "seal_state" in fields
-            else None,
-            condition=fields.get("condition"),
-            counterparty=fields.get("counterparty"),
-            description=fields.get("description"),
-            packaging=fields.get("packaging"),
-            artifacts=tuple(
-                Artifact.from_dict(a) for a in _list(fields.get("artifacts", []), "artifacts")
-            ),
-            details=fields.get("details", {}),
+            time=from_millis(millis),
+            place=None if place is None else Place.from_dict(place),
+            purpose=get("purpose"),
+            seals=_list(get("seals", []), "seals"),
+            seal_state=None if seal_state is None else _enum(SealState, seal_state, "seal_state"),
+            condition=get("condition"),
+            counterparty=get("counterparty"),
+            description=get("description"),
+            packaging=get("packaging"),
+            artifacts=()
+            if artifacts is None
+            else tuple(Artifact.from_dict(a) for a in _list(artifacts, "artifacts")),
+            details=get("details", _NO_DETAILS),
         )
         event = cls(
-            fields["case"], fields.get("item"), fields["seq"], fields["prev"], fields["actor"], body
+            fields["case"], get("item"), fields["seq"], fields["prev"], fields["actor"], body
         )
         canonical = event.to_dict()
         if canonical != data:
@@ -316,10 +328,10 @@ def _expect_map(
     """Copy a decoded map after checking its keys; the caller's dict is never changed."""
     if not isinstance(data, dict):
         raise InvalidInput("must be a map", field=what)
-    missing = set(required) - set(data)
-    if missing:
-        raise InvalidInput(f"is missing {sorted(missing)}", field=what)
-    unknown = set(data) - set(required) - set(optional)
+    keys = data.keys()
+    if not keys >= required:
+        raise InvalidInput(f"is missing {sorted(required - keys)}", field=what)
+    unknown = keys - required - optional
     if unknown:
         raise InvalidInput(f"has unknown keys {sorted(map(str, unknown))}", field=what)
     return dict(data)

@@ -100,25 +100,28 @@ def check_entry(context: EntryContext, row: EntryRow) -> EntryFinding:
         statement = open_statement(row.entry)
     except CustodyError as exc:
         message = f"the entry is not a well-formed signed event: {exc}"
-        return EntryFinding(None, (CHECK_WELL_FORMED,), (("ENTRY_MALFORMED", message),))
+        return EntryFinding(None, _PARSED, (("ENTRY_MALFORMED", message),))
     event = statement.event
     if context.case not in (None, event.case):
-        return EntryFinding(event, (CHECK_WELL_FORMED,), ())
-    ran = [CHECK_WELL_FORMED, CHECK_COLUMNS, CHECK_ISSUER, CHECK_KEYS]
+        return EntryFinding(event, _PARSED, ())
     problems = _compare(context, row, statement)
     key, key_problem = context.keys.lookup(statement.key_id)
     if key_problem is not None:
         problems.append((key_problem, _key_message(key_problem, statement.key_id)))
-    job = None
-    if key is not None:
-        ran.append(CHECK_SIGNATURES)
-        try:
-            prepared = prepare_sign1(statement.message, _loaded_key(key))
-        except CustodyError as exc:
-            problems.append(("SIGNATURE_INVALID", f"the signature does not verify: {exc}"))
-        else:
-            job = (key, prepared.signature, prepared.to_be_signed)
-    return EntryFinding(event, tuple(ran), tuple(problems), job)
+    if key is None:
+        return EntryFinding(event, _CHECKED, tuple(problems))
+    try:
+        prepared = prepare_sign1(statement.message, _loaded_key(key))
+    except CustodyError as exc:
+        problems.append(("SIGNATURE_INVALID", f"the signature does not verify: {exc}"))
+        return EntryFinding(event, _SIGNATURE_CHECKED, tuple(problems))
+    job = (key, prepared.signature, prepared.to_be_signed)
+    return EntryFinding(event, _SIGNATURE_CHECKED, tuple(problems), job)
+
+
+_PARSED = (CHECK_WELL_FORMED,)
+_CHECKED = (CHECK_WELL_FORMED, CHECK_COLUMNS, CHECK_ISSUER, CHECK_KEYS)
+_SIGNATURE_CHECKED = (*_CHECKED, CHECK_SIGNATURES)
 
 
 def _compare(context: EntryContext, row: EntryRow, statement: Statement) -> list[tuple[str, str]]:

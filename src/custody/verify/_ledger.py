@@ -140,17 +140,17 @@ def _verify_snapshot(reader: StoreReader, options: _Options, builder: ReportBuil
     replay = _ChainReplay(builder, options.case)
     expected = reader.entry_count()
     with ChunkPool(verify_signatures, None, workers=options.workers, expected=expected) as pool:
-        signed: list[Location] = []
+        signed: list[_Place] = []
         for row in reader.entries():
             leaf = log.check(row)
             finding = check_entry(context, row)
-            where = replay.record(row, finding, leaf)
+            place = replay.record(row, finding, leaf)
             if finding.signature is not None:
                 pool.add(finding.signature)
-                signed.append(where)
-        for where, valid in zip(signed, pool.results(), strict=True):
+                signed.append(place)
+        for place, valid in zip(signed, pool.results(), strict=True):
             if not valid:
-                builder.fail("SIGNATURE_INVALID", where, "the signature does not verify")
+                builder.fail("SIGNATURE_INVALID", Location(*place), "the signature does not verify")
     replay.finish()
     if options.case is not None:
         builder.ran("case present")
@@ -214,6 +214,12 @@ def _thumbprint(raw: bytes) -> bytes | None:
         return None
 
 
+_LOG_CHECKS = ("log indexes contiguous", "stored leaf hashes")
+
+#: Where an entry is, as the parts of a Location: built into one only for a problem.
+_Place = tuple[str | None, str | None, int | None, int]
+
+
 class _LogOrder:
     """Step 1 as entries stream by, keeping the recomputed leaf hashes for step 5."""
 
@@ -224,7 +230,7 @@ class _LogOrder:
 
     def check(self, row: EntryRow) -> bytes:
         """Check the entry's index and stored leaf hash; return the recomputed leaf hash."""
-        self._builder.ran("log indexes contiguous")
+        self._builder.ran_each(_LOG_CHECKS)
         if row.index != self._next:
             missing = self._next
             self._builder.fail(
@@ -235,7 +241,6 @@ class _LogOrder:
                 else f"log entry {missing} is missing",
             )
         self._next = row.index + 1
-        self._builder.ran("stored leaf hashes")
         leaf = leaf_hash(row.entry)
         if leaf != row.leaf_hash:
             self._builder.fail(
@@ -259,20 +264,20 @@ class _ChainReplay:
         self._states: dict[tuple[str, str | None], ChainState] = {}
         self._opened_cases: set[str] = set()
 
-    def record(self, row: EntryRow, finding: EntryFinding, leaf: bytes) -> Location:
+    def record(self, row: EntryRow, finding: EntryFinding, leaf: bytes) -> _Place:
         """Report steps 2 and 3 for one entry and replay it; return where it is."""
         event = finding.event
-        where = (
-            _row_location(row)
+        place: _Place = (
+            (row.case, row.item, row.seq, row.index)
             if event is None
-            else Location(event.case, event.item, event.seq, row.index)
+            else (event.case, event.item, event.seq, row.index)
         )
         self._builder.ran_each(finding.ran)
         for code, message in finding.problems:
-            self._builder.fail(code, where, message)
+            self._builder.fail(code, Location(*place), message)
         if event is not None and self._case in (None, event.case):
-            self._replay(event, leaf, where)
-        return where
+            self._replay(event, leaf, place)
+        return place
 
     def saw(self, case: str) -> bool:
         """Whether any event of ``case`` was replayed."""
@@ -282,7 +287,7 @@ class _ChainReplay:
         """Report what the whole replay shows: transfers still awaiting receipt."""
         self._notice_pending_transfers()
 
-    def _replay(self, event: Event, leaf: bytes, where: Location) -> None:
+    def _replay(self, event: Event, leaf: bytes, place: _Place) -> None:
         chain = (event.case, event.item)
         state = self._states.get(chain, EMPTY)
         self._builder.ran_each(_REPLAY_CHECKS)
@@ -290,11 +295,11 @@ class _ChainReplay:
             self._opened_cases.add(event.case)
         opened = event.case in self._opened_cases
         for violation in transition_violations(state, event, case_opened=opened):
-            self._builder.fail(violation.code, where, violation.message)
+            self._builder.fail(violation.code, Location(*place), violation.message)
         if event.type is EventType.RECEIVED and event.body.seal_state is SealState.BROKEN:
             self._builder.notice(
                 "SEALS_REPORTED_BROKEN",
-                where,
+                Location(*place),
                 "the recipient recorded the seals as broken or different",
             )
         self._states[chain] = advance(state, event, leaf)
