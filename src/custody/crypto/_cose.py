@@ -151,8 +151,10 @@ def _decoded_protected(protected: bytes) -> dict[Any, Any]:
 
 def _check_protected_header(instance: Sign1Message, _attribute: object, value: object) -> None:
     # The decoded header must be the one the signed bytes carry, or a hand-built message could
-    # show one alg and be verified under another.
-    if value != _decode_protected(instance.protected):
+    # show one alg and be verified under another. (Compared with the remembered decoding: no
+    # copy is needed just to compare.)
+    protected = instance.protected
+    if value != (_decoded_protected(protected) if protected else {}):
         raise InvalidInput("does not match the protected bytes", field="protected_header")
 
 
@@ -164,7 +166,8 @@ def _check_unprotected(header: object) -> None:
 
 
 def _unprotected_validator(_instance: object, _attribute: object, value: object) -> None:
-    _check_unprotected(value)
+    if type(value) is not dict or value:  # the empty map every custody entry has is fine
+        _check_unprotected(value)
 
 
 def _optional_bytes(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
