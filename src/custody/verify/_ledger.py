@@ -106,8 +106,8 @@ def verify_ledger(
             be consistent with each.
         case: verify only this case's events (the whole log is still hashed, so the
             checkpoints can be checked).
-        workers: processes for steps 2 and 3; ``None`` uses every core for large logs,
-            ``1`` works inline. The report is the same either way.
+        workers: processes for steps 2 and 3, counting this one; ``None`` uses every core
+            for large logs, ``1`` works inline. The report is the same either way.
 
     Returns:
         The report; ``report.ok`` is true only if every check passed.

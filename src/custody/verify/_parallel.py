@@ -46,10 +46,13 @@ def _start_method() -> multiprocessing.context.BaseContext:
 class ChunkPool(Generic[_Context, _Item, _Result]):
     """Collects items and runs ``function(context, chunk)`` over them, in order.
 
-    With ``workers > 1`` and at least :data:`PARALLEL_THRESHOLD` expected items, full chunks
-    go to worker processes as soon as they are collected; otherwise everything runs inline
-    when :meth:`results` is called. ``function`` must be a module-level function and
-    ``context`` picklable.
+    With ``workers > 1`` and at least :data:`PARALLEL_THRESHOLD` expected items, the caller's
+    process is one of ``workers``: full chunks go to ``workers - 1`` worker processes as
+    soon as they are collected, unless those are behind, in which case the caller runs the
+    chunk itself. The caller has other work per item (parsing, for the ledger verifier), so
+    this keeps every core busy without a process of its own for each. Otherwise everything
+    runs inline when :meth:`results` is called. ``function`` must be a module-level function
+    and ``context`` picklable.
     """
 
     def __init__(
@@ -64,26 +67,40 @@ class ChunkPool(Generic[_Context, _Item, _Result]):
         workers = available_cores() if workers is None else workers
         self._pool: ProcessPoolExecutor | None = None
         if workers > 1 and expected >= PARALLEL_THRESHOLD:
-            self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=_start_method())
+            self._pool = ProcessPoolExecutor(max_workers=workers - 1, mp_context=_start_method())
+        # Chunks the workers may hold before the caller takes one itself: enough that none
+        # of them waits for the next chunk.
+        self._backlog = 2 * (workers - 1)
         self._buffer: list[_Item] = []
-        self._submitted: list[tuple[list[_Item], Future[list[_Result]]]] = []
+        self._chunks: list[tuple[list[_Item], Future[list[_Result]] | list[_Result]]] = []
+        self._pending: list[Future[list[_Result]]] = []
 
     def add(self, item: _Item) -> None:
         """Queue one item."""
         self._buffer.append(item)
         if self._pool is not None and len(self._buffer) >= _CHUNK:
-            self._submitted.append((self._buffer, self._pool.submit(self._run, self._buffer)))
+            self._dispatch(self._pool, self._buffer)
             self._buffer = []
 
     def results(self) -> list[_Result]:
         """Every result, in the order the items were added."""
         results = []
-        for chunk, future in self._submitted:
-            results += self._result(chunk, future)
-        self._submitted.clear()
+        for chunk, outcome in self._chunks:
+            results += self._result(chunk, outcome) if isinstance(outcome, Future) else outcome
+        self._chunks.clear()
+        self._pending.clear()
         results += self._run(self._buffer)
         self._buffer = []
         return results
+
+    def _dispatch(self, pool: ProcessPoolExecutor, chunk: list[_Item]) -> None:
+        self._pending = [future for future in self._pending if not future.done()]
+        if len(self._pending) >= self._backlog:
+            self._chunks.append((chunk, self._run(chunk)))
+            return
+        future = pool.submit(self._run, chunk)
+        self._pending.append(future)
+        self._chunks.append((chunk, future))
 
     def _result(self, chunk: list[_Item], future: Future[list[_Result]]) -> list[_Result]:
         try:
