@@ -1,0 +1,308 @@
+"""The blob store: evidence files kept once each, by SHA-256, written atomically, read-only.
+
+Layout under the store's root directory::
+
+    sha256/ab/ab12...ef    one read-only file per distinct content, named by its SHA-256
+    tmp/                   files being written, each locked by its writer until published
+
+A blob becomes visible only when complete: its bytes are written to ``tmp/`` while they
+are hashed, synced to disk, made read-only and then hard-linked under their digest. A hard
+link never replaces an existing file, so the same bytes are never kept twice, and a writer
+killed half-way leaves only a file in ``tmp/``, which the next writer removes once no
+process holds its lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import fcntl
+import os
+import re
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+import attrs
+
+from custody._fs import sync_directory
+from custody.errors import InvalidInput, StoreError
+from custody.intake._digests import Algorithm, Digests, Readable, hash_file, hash_stream
+
+_BLOBS = "sha256"
+_TEMPORARY = "tmp"
+_BLOB_NAME = re.compile(r"[0-9a-f]{64}")
+_READ_ONLY = 0o444
+#: While copying, flush to disk every so often, so the disk works while the rest is hashed
+#: instead of all at the end.
+SYNC_EVERY = 64 << 20
+
+
+@attrs.frozen
+class StoredBlob:
+    """The outcome of storing a stream.
+
+    Attributes:
+        digests: size and digests of the bytes stored.
+        path: the blob's path in the store.
+        created: false if the store already held these bytes (nothing was written twice).
+    """
+
+    digests: Digests
+    path: Path
+    created: bool
+
+
+class BlobState(enum.StrEnum):
+    """What a fixity check found for one blob."""
+
+    INTACT = "intact"  # present, and its bytes still hash to its name
+    CHANGED = "changed"  # present, but its bytes hash to something else
+    MISSING = "missing"  # expected but not there
+
+
+@attrs.frozen
+class BlobCheck:
+    """One blob re-hashed: its state, and the digests found when it was readable."""
+
+    sha256: bytes
+    state: BlobState
+    found: Digests | None = None
+
+
+class BlobStore:
+    """Content-addressed, write-once storage of evidence files (see the module docstring).
+
+    Open one with :meth:`open`. Several processes may store into one blob store at once.
+    Needs POSIX hard links and ``flock`` (Linux, macOS, BSD).
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._temporaries_cleaned = False
+
+    @classmethod
+    def open(cls, root: str | os.PathLike[str], *, create: bool = False) -> BlobStore:
+        """Open the blob store at ``root``, creating it first if ``create`` is true.
+
+        Raises:
+            InvalidInput: the directory does not exist (and ``create`` is false) or is not
+                a blob store.
+            StoreError: it cannot be created.
+        """
+        path = Path(root)
+        if create:
+            _make_directories(path)
+        if not (path / _BLOBS).is_dir():
+            raise InvalidInput("not a blob store (no sha256/ directory)", field=str(path))
+        return cls(path)
+
+    def path_of(self, sha256: bytes) -> Path:
+        """Where the blob with this SHA-256 is (or would be)."""
+        name = sha256.hex()
+        return self.root / _BLOBS / name[:2] / name
+
+    def __contains__(self, sha256: object) -> bool:
+        return isinstance(sha256, bytes) and self.path_of(sha256).is_file()
+
+    def put(
+        self,
+        source: Readable,
+        algorithms: Iterable[Algorithm] = (Algorithm.SHA256,),
+        *,
+        on_chunk: Callable[[int], None] | None = None,
+    ) -> StoredBlob:
+        """Store the rest of ``source`` in one pass, hashing what is written.
+
+        Raises:
+            OSError: reading ``source`` failed.
+            StoreError: the store could not be written (disk full, permissions...); nothing
+                is left visible.
+        """
+        self._clean_temporaries_once()
+        fd, temporary = self._new_temporary()
+        try:
+            digests = self._copy(source, fd, algorithms, on_chunk)
+            created = self._publish(temporary, digests.sha256)
+        finally:
+            os.close(fd)  # releases the lock
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+        return StoredBlob(digests, self.path_of(digests.sha256), created)
+
+    def put_file(
+        self,
+        path: str | os.PathLike[str],
+        algorithms: Iterable[Algorithm] = (Algorithm.SHA256,),
+        *,
+        on_chunk: Callable[[int], None] | None = None,
+    ) -> StoredBlob:
+        """Store a copy of the file at ``path``; the file itself is only read.
+
+        Raises:
+            InvalidInput: the file cannot be read (the message names it).
+            StoreError: the store could not be written.
+        """
+        try:
+            with open(path, "rb", buffering=0) as source:
+                return self.put(source, algorithms, on_chunk=on_chunk)
+        except OSError as exc:
+            raise InvalidInput(f"cannot read {os.fspath(path)}: {exc.strerror or exc}") from exc
+
+    def open_blob(self, sha256: bytes) -> BinaryIO:
+        """Open a stored blob for reading.
+
+        Raises:
+            StoreError: the store holds no such blob.
+        """
+        try:
+            return open(self.path_of(sha256), "rb")
+        except OSError as exc:
+            raise StoreError(f"blob {sha256.hex()} cannot be read: {exc.strerror}") from exc
+
+    def check(
+        self,
+        sha256: bytes,
+        algorithms: Iterable[Algorithm] = (Algorithm.SHA256,),
+        *,
+        on_chunk: Callable[[int], None] | None = None,
+    ) -> BlobCheck:
+        """Re-hash one blob and say whether its bytes still match its name."""
+        path = self.path_of(sha256)
+        if not path.is_file():
+            return BlobCheck(sha256, BlobState.MISSING)
+        try:
+            found = hash_file(path, algorithms, on_chunk=on_chunk)
+        except InvalidInput:
+            return BlobCheck(sha256, BlobState.MISSING)
+        state = BlobState.INTACT if found.sha256 == sha256 else BlobState.CHANGED
+        return BlobCheck(sha256, state, found)
+
+    def stored(self) -> Iterator[bytes]:
+        """The SHA-256 named by every blob file present, in no particular order."""
+        for _, name in self._walk():
+            if name is not None:
+                yield name
+
+    def unexpected(self) -> Iterator[Path]:
+        """Files in the blob tree that are not named like a blob in their right place."""
+        for path, name in self._walk():
+            if name is None:
+                yield path
+
+    def _walk(self) -> Iterator[tuple[Path, bytes | None]]:
+        blobs = self.root / _BLOBS
+        for directory, _, files in os.walk(blobs):
+            shard = Path(directory)
+            for file_name in sorted(files):
+                placed = shard.parent == blobs and file_name[:2] == shard.name
+                if placed and _BLOB_NAME.fullmatch(file_name):
+                    yield shard / file_name, bytes.fromhex(file_name)
+                else:
+                    yield shard / file_name, None
+
+    def _new_temporary(self) -> tuple[int, str]:
+        try:
+            return _locked_new_file(self.root / _TEMPORARY)
+        except OSError as exc:
+            raise StoreError(f"cannot write to the blob store {self.root}: {exc.strerror}") from exc
+
+    def _copy(
+        self,
+        source: Readable,
+        fd: int,
+        algorithms: Iterable[Algorithm],
+        on_chunk: Callable[[int], None] | None,
+    ) -> Digests:
+        # Errors reading the source pass as OSError; the copy's own are StoreErrors.
+        try:
+            digests = hash_stream(
+                source, algorithms, copy_to=fd, sync_every=SYNC_EVERY, on_chunk=on_chunk
+            )
+        except StoreError as exc:
+            raise StoreError(f"cannot write to the blob store {self.root}: {exc}") from exc
+        try:
+            os.fsync(fd)
+            os.fchmod(fd, _READ_ONLY)
+        except OSError as exc:
+            raise StoreError(f"cannot write to the blob store {self.root}: {exc.strerror}") from exc
+        return digests
+
+    def _publish(self, temporary: str, sha256: bytes) -> bool:
+        final = self.path_of(sha256)
+        try:
+            _make_directory(final.parent)
+            os.link(temporary, final)
+        except FileExistsError:
+            return False  # these bytes are stored already
+        except OSError as exc:
+            raise StoreError(f"cannot store blob {sha256.hex()}: {exc.strerror}") from exc
+        sync_directory(final.parent)
+        return True
+
+    def _clean_temporaries_once(self) -> None:
+        if not self._temporaries_cleaned:
+            clean_stale_temporaries(self.root / _TEMPORARY)
+            self._temporaries_cleaned = True
+
+
+def _make_directories(root: Path) -> None:
+    try:
+        for sub in (_BLOBS, _TEMPORARY):
+            (root / sub).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the blob store {root}: {exc.strerror}") from exc
+    sync_directory(root)
+    sync_directory(root.parent)
+
+
+def _make_directory(path: Path) -> None:
+    if not path.is_dir():
+        path.mkdir(exist_ok=True)
+        sync_directory(path.parent)
+
+
+def _locked_new_file(directory: Path) -> tuple[int, str]:
+    """A new file in ``directory``, open for writing and locked by this process."""
+    fd, name = tempfile.mkstemp(dir=directory, prefix="blob-", suffix=".part")
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    except OSError:
+        os.close(fd)
+        os.unlink(name)
+        raise
+    return fd, name
+
+
+#: A temporary file untouched for this long, and locked by nobody, belongs to a writer that
+#: died. (The age guards the moment between a writer creating its file and locking it.)
+STALE_AFTER_SECONDS = 60
+
+
+def clean_stale_temporaries(directory: Path, *, older_than: float = STALE_AFTER_SECONDS) -> int:
+    """Remove the temporary files of writers that died; return how many were removed."""
+    removed = 0
+    now = time.time()
+    with contextlib.suppress(FileNotFoundError):
+        for entry in os.scandir(directory):
+            if entry.is_file() and now - entry.stat().st_mtime >= older_than:
+                removed += _remove_if_unlocked(entry.path)
+    return removed
+
+
+def _remove_if_unlocked(path: str) -> int:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return 0
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return 0  # a live writer holds it
+    else:
+        os.unlink(path)
+        return 1
+    finally:
+        os.close(fd)

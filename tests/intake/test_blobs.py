@@ -1,0 +1,164 @@
+"""The blob store: exact, write-once, read-only, deduplicated, and never half-visible."""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import io
+import os
+import stat
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from custody.errors import InvalidInput, StoreError
+from custody.intake import Algorithm, BlobState, BlobStore, _digests, clean_stale_temporaries
+
+IMAGES = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "images"
+PHOTO = IMAGES / "jpg" / "gps" / "DSCN0010.jpg"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> BlobStore:
+    return BlobStore.open(tmp_path / "blobs", create=True)
+
+
+def files_under(path: Path) -> list[Path]:
+    return sorted(p for p in path.rglob("*") if p.is_file())
+
+
+def test_a_file_is_stored_exactly_read_only_under_its_digest(store: BlobStore) -> None:
+    before = PHOTO.stat()
+    stored = store.put_file(PHOTO, [Algorithm.MD5])
+    assert stored.created
+    assert stored.path == store.path_of(stored.digests.sha256)
+    assert stored.path.read_bytes() == PHOTO.read_bytes()
+    assert stat.S_IMODE(stored.path.stat().st_mode) == 0o444
+    assert stored.digests.md5 is not None
+    assert stored.digests.sha256 in store
+    assert PHOTO.stat().st_mtime_ns == before.st_mtime_ns
+
+
+def test_the_same_bytes_are_kept_once(store: BlobStore) -> None:
+    first = store.put_file(PHOTO)
+    second = store.put(io.BytesIO(PHOTO.read_bytes()))
+    assert not second.created
+    assert second.path == first.path
+    assert files_under(store.root) == [first.path]  # nothing left in tmp/ either
+
+
+def test_concurrent_writers_of_the_same_bytes_leave_one_blob(store: BlobStore) -> None:
+    data = os.urandom(3 * _digests.CHUNK_SIZE)
+    outcomes: list[bool] = []
+
+    def put() -> None:
+        outcomes.append(BlobStore.open(store.root).put(io.BytesIO(data)).created)
+
+    threads = [threading.Thread(target=put) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == [False, False, False, True]
+    (blob,) = files_under(store.root)
+    assert blob.read_bytes() == data
+
+
+class DyingSource(io.RawIOBase):
+    def __init__(self, good: int) -> None:
+        self.left = good
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray) -> int:  # type: ignore[override]
+        if self.left <= 0:
+            raise OSError(errno.EIO, "Input/output error")
+        count = min(len(buffer), self.left)
+        buffer[:count] = b"p" * count
+        self.left -= count
+        return count
+
+
+def test_a_source_failing_half_way_leaves_nothing(store: BlobStore) -> None:
+    with pytest.raises(OSError, match="Input/output error"):
+        store.put(DyingSource(2 * _digests.CHUNK_SIZE + 5))
+    assert files_under(store.root) == []
+
+
+def test_a_full_disk_is_a_store_error_and_leaves_nothing(
+    store: BlobStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_space(fd: int, data: object) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(_digests.os, "write", no_space)
+    with pytest.raises(StoreError, match="No space left on device"):
+        store.put_file(PHOTO)
+    assert files_under(store.root) == []
+
+
+def test_an_unreadable_source_is_named(store: BlobStore, tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput, match=r"cannot read .*absent\.jpg"):
+        store.put_file(tmp_path / "absent.jpg")
+
+
+def test_stale_temporaries_go_and_live_ones_stay(store: BlobStore) -> None:
+    temporary = store.root / "tmp"
+    stale = temporary / "blob-dead.part"
+    stale.write_bytes(b"half a photograph")
+    live = temporary / "blob-live.part"
+    live.write_bytes(b"being written")
+    old = time.time() - 3600
+    for path in (stale, live):
+        os.utime(path, (old, old))
+    with open(live, "rb") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        assert clean_stale_temporaries(temporary) == 1
+        assert not stale.exists()
+        assert live.exists()
+    fresh = temporary / "blob-fresh.part"
+    fresh.write_bytes(b"just created, not locked yet")
+    assert clean_stale_temporaries(temporary) == 1  # the live one, now released
+    assert fresh.exists()
+
+
+def test_fixity_checks_find_intact_changed_and_missing(store: BlobStore) -> None:
+    intact = store.put(io.BytesIO(b"intact"))
+    changed = store.put(io.BytesIO(b"changed"))
+    os.chmod(changed.path, 0o644)
+    changed.path.write_bytes(b"changed!")
+    missing = store.put(io.BytesIO(b"missing"))
+    missing.path.unlink()
+    assert store.check(intact.digests.sha256).state is BlobState.INTACT
+    found = store.check(changed.digests.sha256)
+    assert found.state is BlobState.CHANGED
+    assert found.found is not None
+    assert found.found.size == 8
+    assert store.check(missing.digests.sha256).state is BlobState.MISSING
+
+
+def test_stray_files_are_unexpected(store: BlobStore) -> None:
+    stored = store.put(io.BytesIO(b"evidence"))
+    stray = store.root / "sha256" / "notes.txt"
+    stray.write_text("not a blob")
+    misplaced = store.root / "sha256" / "00" / stored.digests.sha256.hex()
+    misplaced.parent.mkdir()
+    misplaced.write_bytes(b"evidence")
+    assert set(store.stored()) == {stored.digests.sha256}
+    assert set(store.unexpected()) == {stray, misplaced}
+
+
+def test_a_directory_that_is_not_a_store_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput, match="not a blob store"):
+        BlobStore.open(tmp_path)
+
+
+def test_open_blob_reads_and_missing_blob_is_a_store_error(store: BlobStore) -> None:
+    stored = store.put(io.BytesIO(b"bytes"))
+    with store.open_blob(stored.digests.sha256) as blob:
+        assert blob.read() == b"bytes"
+    with pytest.raises(StoreError, match="cannot be read"):
+        store.open_blob(bytes(32))
