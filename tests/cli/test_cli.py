@@ -2,121 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import json
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from custody.cli import main
-
-PASS = "correct horse battery staple"
-
-
-class Shell:
-    """Runs ``custody`` commands against one ledger, capturing output and exit codes."""
-
-    def __init__(self, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.root = root
-        monkeypatch.setenv("CUSTODY_PASSPHRASE", PASS)
-        monkeypatch.setenv("CUSTODY_LEDGER", str(root / "ledger.db"))
-        self.out = ""
-        self.err = ""
-
-    def __call__(self, *argv: str) -> int:
-        out, err = io.StringIO(), io.StringIO()
-        code = main(list(argv), out=out, err=err)
-        self.out, self.err = out.getvalue(), err.getvalue()
-        return code
-
-    def key(self, name: str) -> str:
-        path = str(self.root / f"{name}.key")
-        assert self("keys", "new", path) == 0, self.err
-        return path
-
-    def key_id(self, path: str) -> str:
-        assert self("keys", "show", path, "--json") == 0, self.err
-        return str(json.loads(self.out)["key_id"])
-
-
-@pytest.fixture
-def sh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Shell:
-    return Shell(tmp_path, monkeypatch)
-
-
-@pytest.fixture
-def chain(sh: Shell) -> dict[str, str]:
-    """A ledger with a case, a sealed item moved from Ines to Carl, and a checkpoint."""
-    keys = {name: sh.key(name) for name in ("log", "ines", "carl")}
-    assert sh("init", "--origin", "custody.test/unit-7", "--log-key", keys["log"]) == 0, sh.err
-    for name, role in (("ines", "investigator"), ("carl", "courier")):
-        assert sh("actor", "add", keys[name], "--name", name.title(), "--role", role) == 0
-    assert (
-        sh(
-            "case",
-            "new",
-            "NPM-2026-014",
-            "--key",
-            keys["ines"],
-            "--purpose",
-            "visit to detention centre",
-        )
-        == 0
-    ), sh.err
-    assert (
-        sh(
-            "item",
-            "add",
-            "NPM-2026-014",
-            "ITEM-1",
-            "--key",
-            keys["ines"],
-            "--description",
-            "T-shirt",
-            "--packaging",
-            "paper bag",
-            "--seal",
-            "S-1",
-            "--storage",
-            "Locker 4",
-            "--at",
-            "2026-11-20T09:30:00+01:00",
-        )
-        == 0
-    ), sh.err
-    assert (
-        sh(
-            "event",
-            "transfer",
-            "NPM-2026-014",
-            "ITEM-1",
-            "--key",
-            keys["ines"],
-            "--to",
-            keys["carl"],
-            "--purpose",
-            "transport",
-        )
-        == 0
-    ), sh.err
-    assert (
-        sh(
-            "event",
-            "receive",
-            "NPM-2026-014",
-            "ITEM-1",
-            "--key",
-            keys["carl"],
-            "--seal",
-            "S-1",
-            "--seal-state",
-            "intact",
-        )
-        == 0
-    ), sh.err
-    assert sh("checkpoint", "--key", keys["log"], "--out", str(sh.root / "cp1.txt")) == 0
-    return keys
+from cli_shell import PASS, Shell
 
 
 def test_a_whole_chain_of_custody(sh: Shell, chain: dict[str, str]) -> None:

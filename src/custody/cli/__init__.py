@@ -38,7 +38,7 @@ def main(
     sub = next((getattr(args, name) for name in vars(args) if name.endswith("_command")), None)
     command = COMMANDS[(args.command, sub)]
     try:
-        return command(args, Context(args.ledger, args.passphrase_file), out)
+        return command(args, Context(args.ledger, args.passphrase_file, args.blobs), out)
     except BrokenPipeError:
         # The reader went away (``custody log CASE | head``): nothing more to say to it.
         _silence_stdout()

@@ -11,6 +11,7 @@ from pathlib import Path
 from custody._fs import read_limited
 from custody.crypto import PublicKey, SigningKey
 from custody.errors import InvalidInput
+from custody.intake import BlobStore
 from custody.keyfiles import is_encrypted, is_public_key_file, load_public_key, read_key_file
 from custody.ledger import Ledger
 from custody.model import utc_datetime
@@ -22,13 +23,21 @@ _MAX_PASSPHRASE_FILE = 4096
 class Context:
     """Global options of one command-line run."""
 
-    def __init__(self, ledger: str | None, passphrase_file: str | None) -> None:
+    def __init__(
+        self, ledger: str | None, passphrase_file: str | None, blobs: str | None = None
+    ) -> None:
         self.ledger_path = Path(ledger or os.environ.get("CUSTODY_LEDGER") or DEFAULT_LEDGER)
         self._passphrase_file = passphrase_file
+        blobs = blobs or os.environ.get("CUSTODY_BLOBS")
+        self.blobs_path = Path(blobs) if blobs else self.ledger_path.with_suffix(".blobs")
 
     def open_ledger(self) -> Ledger:
         """Open the ledger named by ``--ledger``."""
         return Ledger.open(self.ledger_path)
+
+    def open_blobs(self, *, create: bool = False) -> BlobStore:
+        """Open the blob store named by ``--blobs`` (created by the first intake)."""
+        return BlobStore.open(self.blobs_path, create=create)
 
     def passphrase(self, purpose: str, *, confirm: bool = False) -> bytes:
         """The passphrase for a key file, from a file, the environment or a prompt."""

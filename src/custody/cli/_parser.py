@@ -42,6 +42,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--ledger", metavar="PATH", help="ledger file (default: $CUSTODY_LEDGER or ./custody.db)"
     )
     parser.add_argument(
+        "--blobs",
+        metavar="DIR",
+        help="blob store of evidence files (default: $CUSTODY_BLOBS, or the ledger's name "
+        "with .blobs, e.g. ./custody.blobs)",
+    )
+    parser.add_argument(
         "--passphrase-file",
         metavar="FILE",
         help="read key passphrases from FILE (default: $CUSTODY_PASSPHRASE, "
@@ -57,6 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
     _log(commands)
     _checkpoint(commands)
     _verify(commands)
+    _inspect(commands)
+    _intake(commands)
+    _fixity(commands)
+    _derive(commands)
+    _label(commands)
     return parser
 
 
@@ -189,6 +200,81 @@ def _verify(commands: argparse._SubParsersAction[_Parser]) -> None:
     )
     verify.add_argument("--case", metavar="CASE", help="verify only this case's events")
     verify.add_argument("--json", action="store_true", help="print the report as JSON")
+
+
+def _inspect(commands: argparse._SubParsersAction[_Parser]) -> None:
+    inspect = commands.add_parser(
+        "inspect", help="show what intake would record about files, writing nothing"
+    )
+    inspect.add_argument("files", nargs="+", metavar="FILE")
+    _hashes(inspect)
+    inspect.add_argument("--json", action="store_true", help="print one JSON object per file")
+
+
+def _intake(commands: argparse._SubParsersAction[_Parser]) -> None:
+    intake = commands.add_parser(
+        "intake", help="take files and folders into a case as evidence items"
+    )
+    intake.add_argument("case", metavar="CASE")
+    intake.add_argument("paths", nargs="+", metavar="PATH", help="files and folders (recursive)")
+    intake.add_argument("--notes", help="operator notes recorded with every file")
+    _hashes(intake)
+    intake.add_argument(
+        "--workers", type=int, metavar="N", help="processes examining files (default: every core)"
+    )
+    intake.add_argument("--json", action="store_true", help="print one JSON line per file")
+    intake.add_argument("--key", required=True, metavar="KEYFILE", help="your signing key")
+    _common_fields(intake)
+
+
+def _fixity(commands: argparse._SubParsersAction[_Parser]) -> None:
+    fixity = commands.add_parser(
+        "fixity",
+        help="re-hash every stored file; report missing, changed and unexpected ones",
+    )
+    fixity.add_argument(
+        "--key",
+        metavar="KEYFILE",
+        help="record the audit as a signed 'accessed' event on every item checked",
+    )
+    fixity.add_argument("--json", action="store_true", help="print the findings as JSON")
+
+
+def _derive(commands: argparse._SubParsersAction[_Parser]) -> None:
+    derive = commands.add_parser(
+        "derive", help="make a working copy of a file item, recorded as a new derived item"
+    )
+    derive.add_argument("case", metavar="CASE")
+    derive.add_argument("item", metavar="ITEM", help="the file item to copy")
+    derive.add_argument(
+        "--kind",
+        choices=["preview", "privacy-safe"],
+        required=True,
+        help="preview: small JPEG; privacy-safe: metadata and location removed",
+    )
+    derive.add_argument("--max-side", type=int, default=1024, help="preview size in pixels")
+    derive.add_argument("--key", required=True, metavar="KEYFILE", help="your signing key")
+    _common_fields(derive)
+
+
+def _label(commands: argparse._SubParsersAction[_Parser]) -> None:
+    label = commands.add_parser("label", help="print an item's evidence label (PNG, QR code)")
+    label.add_argument("case", metavar="CASE")
+    label.add_argument("item", metavar="ITEM")
+    label.add_argument("--out", required=True, metavar="FILE", help="PNG file to create")
+    label.add_argument(
+        "--font", metavar="TTF", help="a TrueType font for text beyond plain ASCII letters"
+    )
+
+
+def _hashes(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--hash",
+        action="append",
+        default=[],
+        metavar="ALGORITHM",
+        help="also compute sha512, sha1 or md5 (repeat or comma-separate; sha256 always)",
+    )
 
 
 def _signing(command: argparse.ArgumentParser) -> None:

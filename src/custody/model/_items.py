@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -43,11 +44,23 @@ class DigitalItem:
     name: str = attrs.field(default="file", validator=text_field())
     media_type: str | None = attrs.field(default=None, validator=text_field(255))
 
-    def acquisition(self, time: datetime, **fields: Any) -> EventBody:
-        """The body of the ``acquired`` event that brings this file into custody."""
+    def acquisition(
+        self, time: datetime, *, details: Mapping[str, Any] | None = None, **fields: Any
+    ) -> EventBody:
+        """The body of the ``acquired`` event that brings this file into custody.
+
+        Args:
+            time: the claimed time of the acquisition.
+            details: further facts (hashes, media facts, source...), beside ``kind``.
+            fields: further :class:`EventBody` fields (place, purpose, condition...).
+        """
         artifact = Artifact(self.name, self.sha256, self.size, self.media_type)
         return EventBody(
-            EventType.ACQUIRED, time, artifacts=(artifact,), details={"kind": "digital"}, **fields
+            EventType.ACQUIRED,
+            time,
+            artifacts=(artifact,),
+            details=_with_kind("digital", details),
+            **fields,
         )
 
 
@@ -69,9 +82,17 @@ class PhysicalItem:
     seals: tuple[str, ...] = attrs.field(default=(), converter=sorted_seals)
     storage_location: str | None = attrs.field(default=None, validator=text_field(500))
 
-    def acquisition(self, time: datetime, **fields: Any) -> EventBody:
-        """The body of the ``acquired`` event that brings this item into custody."""
-        details: dict[str, Any] = {"kind": "physical"}
+    def acquisition(
+        self, time: datetime, *, details: Mapping[str, Any] | None = None, **fields: Any
+    ) -> EventBody:
+        """The body of the ``acquired`` event that brings this item into custody.
+
+        Args:
+            time: the claimed time of the acquisition.
+            details: further facts, beside ``kind`` and ``storage_location``.
+            fields: further :class:`EventBody` fields (place, purpose, condition...).
+        """
+        details = _with_kind("physical", details)
         if self.storage_location is not None:
             details["storage_location"] = self.storage_location
         state = SealState.INTACT if self.seals else SealState.UNSEALED
@@ -88,6 +109,14 @@ class PhysicalItem:
 
 
 EvidenceItem = DigitalItem | PhysicalItem
+
+
+def _with_kind(kind: str, details: Mapping[str, Any] | None) -> dict[str, Any]:
+    """``details`` with the item's kind first; the kind is the model's to say."""
+    extra = dict(details or {})
+    if "kind" in extra or "storage_location" in extra:
+        raise InvalidInput("kind and storage_location are set by the item", field="details")
+    return {"kind": kind, **extra}
 
 
 def item_from_first_event(reference: str, body: EventBody) -> EvidenceItem:

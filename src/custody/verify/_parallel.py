@@ -8,14 +8,13 @@ goes; results come back in order, so a report does not depend on how many proces
 from __future__ import annotations
 
 import functools
-import multiprocessing
-import os
-import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from types import TracebackType
 from typing import Generic, TypeVar
+
+from custody._processes import available_cores, worker_pool
 
 #: Below this many items, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 4096
@@ -24,23 +23,6 @@ _CHUNK = 1024
 _Context = TypeVar("_Context")
 _Item = TypeVar("_Item")
 _Result = TypeVar("_Result")
-
-
-def available_cores() -> int:
-    """The number of cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
-def _start_method() -> multiprocessing.context.BaseContext:
-    # Forking is fast, but a child forked while other threads hold locks can deadlock, so
-    # fork only single-threaded processes. The workers never touch the parent's database
-    # connection.
-    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")
 
 
 class ChunkPool(Generic[_Context, _Item, _Result]):
@@ -67,7 +49,7 @@ class ChunkPool(Generic[_Context, _Item, _Result]):
         workers = available_cores() if workers is None else workers
         self._pool: ProcessPoolExecutor | None = None
         if workers > 1 and expected >= PARALLEL_THRESHOLD:
-            self._pool = ProcessPoolExecutor(max_workers=workers - 1, mp_context=_start_method())
+            self._pool = worker_pool(workers - 1)
         # Chunks the workers may hold before the caller takes one itself: enough that none
         # of them waits for the next chunk.
         self._backlog = 2 * (workers - 1)

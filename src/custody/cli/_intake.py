@@ -1,0 +1,212 @@
+"""Intake commands: inspect, intake, fixity, derive and label. Thin: the library decides."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TextIO
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from custody.cli._context import Context
+from custody.errors import CustodyError
+from custody.intake import (
+    DerivedKind,
+    FileResult,
+    FixityReport,
+    IntakeOptions,
+    Outcome,
+    algorithms_from,
+    audit_fixity,
+    derive_item,
+    inspect_file,
+    intake,
+    item_label,
+)
+from custody.keyfiles import write_new_file
+from custody.model import Place
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_BAD_INPUT = 2
+
+
+def inspect(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
+    algorithms = algorithms_from(_split(args.hash))
+    failed = 0
+    for path in args.files:
+        try:
+            report = inspect_file(path, algorithms)
+        except CustodyError as exc:  # one unreadable file does not hide the others
+            failed += 1
+            problem = {"file": path, "error": str(exc)}
+            print(json.dumps(problem) if args.json else f"{path}: error: {exc}", file=out)
+            continue
+        if args.json:
+            print(json.dumps(report.to_json()), file=out)
+        else:
+            _print(out, _inspect_lines(report.to_json()))
+    return EXIT_BAD_INPUT if failed else EXIT_OK
+
+
+def intake_files(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
+    signer = ctx.signing_key(args.key)
+    options = IntakeOptions(
+        algorithms=algorithms_from(_split(args.hash)),
+        notes=args.notes,
+        place=Place(args.place) if args.place else None,
+        purpose=args.purpose,
+        workers=args.workers,
+    )
+    with ctx.open_ledger() as ledger, _progress(not args.json) as advance:
+        blobs = ctx.open_blobs(create=True)
+
+        def on_result(result: FileResult) -> None:
+            advance()
+            if args.json:
+                print(json.dumps(result.to_json()), file=out, flush=True)
+            elif result.outcome is not Outcome.RECORDED:
+                print(_result_line(result), file=out)
+
+        summary = intake(
+            ledger, blobs, args.case, args.paths, signer, options=options, on_result=on_result
+        )
+    line = {
+        "recorded": summary.recorded,
+        "already_recorded": summary.already_recorded,
+        "failed": summary.failed,
+        "bytes": summary.bytes_recorded,
+        "seconds": round(summary.seconds, 3),
+    }
+    if args.json:
+        print(json.dumps({"summary": line}), file=out)
+    else:
+        print(
+            f"{summary.files} files: {summary.recorded} recorded, {summary.already_recorded} "
+            f"already recorded, {summary.failed} failed ({summary.seconds:.1f} s)",
+            file=out,
+        )
+    return EXIT_BAD_INPUT if summary.failed else EXIT_OK
+
+
+def fixity(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
+    signer = ctx.signing_key(args.key) if args.key else None
+    with ctx.open_ledger() as ledger:
+        report = audit_fixity(ledger, ctx.open_blobs(), signer=signer)
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2), file=out)
+    else:
+        _print(out, _fixity_lines(report))
+    return EXIT_OK if report.ok else EXIT_PROBLEMS
+
+
+def derive(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
+    signer = ctx.signing_key(args.key)
+    with ctx.open_ledger() as ledger:
+        recorded = derive_item(
+            ledger,
+            ctx.open_blobs(),
+            args.case,
+            args.item,
+            DerivedKind(args.kind),
+            signer,
+            max_side=args.max_side,
+            place=Place(args.place) if args.place else None,
+            purpose=args.purpose,
+        )
+    print(
+        f"Recorded {args.kind} copy of {args.case}/{args.item} as item {recorded.event.item} "
+        f"(log entry {recorded.index})",
+        file=out,
+    )
+    return EXIT_OK
+
+
+def label(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
+    with ctx.open_ledger() as ledger:
+        png = item_label(ledger, args.case, args.item, font=args.font)
+    write_new_file(Path(args.out), png, mode=0o644)
+    print(f"Wrote the label of {args.case}/{args.item} to {args.out}", file=out)
+    return EXIT_OK
+
+
+@contextmanager
+def _progress(wanted: bool) -> Iterator[Callable[[], None]]:
+    """A files-done counter on standard error when it is a terminal; silent otherwise."""
+    if not (wanted and sys.stderr.isatty()):
+        yield lambda: None
+        return
+    columns = (
+        TextColumn("intake"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("intake", total=None)
+        yield lambda: progress.advance(task)
+
+
+def _split(values: list[str]) -> list[str]:
+    return [name for value in values for name in value.split(",") if name.strip()]
+
+
+def _result_line(result: FileResult) -> str:
+    if result.outcome is Outcome.FAILED:
+        return f"failed: {result.source}: {result.problem}"
+    return f"already recorded: {result.source} is item {result.item}"
+
+
+def _inspect_lines(facts: dict[str, Any]) -> list[str]:
+    lines = [f"{facts['file']}"]
+    lines.append(f"  size:        {facts['size']} bytes")
+    lines += [f"  {name + ':':<12} {value}" for name, value in facts["hashes"].items()]
+    shown = {
+        "media type": facts["media_type"],
+        "dimensions": f"{facts['width']} x {facts['height']}" if facts["width"] else None,
+        "decodes": facts["decodes"] + (f" ({facts['problem']})" if facts["problem"] else ""),
+        "captured at": facts["captured_at"]
+        and f"{facts['captured_at']} (camera clock, unverified)",
+        "make": facts["make"],
+        "model": facts["model"],
+        "gps": facts["gps"] and f"{facts['gps']['lat']:.6f}, {facts['gps']['lon']:.6f}",
+        "exif": facts["exif_problem"],
+    }
+    lines += [f"  {name + ':':<12} {value}" for name, value in shown.items() if value]
+    lines.append(f"  raw tags:    {len(facts['raw_tags'])}")
+    return lines
+
+
+def _fixity_lines(report: FixityReport) -> list[str]:
+    problems = report.problems()
+    lines = [
+        f"checked {len(report.findings)} stored files: {len(problems)} problems, "
+        f"{len(report.unexpected)} unexpected files"
+    ]
+    for finding in problems:
+        holders = ", ".join(f"{ref.case}/{ref.item}" for ref in finding.items)
+        lines.append(f"  {finding.state.value}: {finding.sha256.hex()} ({holders})")
+    lines += [f"  unexpected: {path}" for path in report.unexpected]
+    if report.recorded:
+        lines.append(f"recorded the audit as {len(report.recorded)} accessed events")
+    for ref, why in report.not_recorded:
+        lines.append(f"  not recorded for {ref.case}/{ref.item}: {why.value}")
+    return lines
+
+
+def _print(out: TextIO, lines: list[str]) -> None:
+    out.write("".join(line + "\n" for line in lines))
+
+
+COMMANDS: dict[tuple[str, str | None], Callable[[argparse.Namespace, Context, TextIO], int]] = {
+    ("inspect", None): inspect,
+    ("intake", None): intake_files,
+    ("fixity", None): fixity,
+    ("derive", None): derive,
+    ("label", None): label,
+}

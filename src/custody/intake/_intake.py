@@ -1,0 +1,366 @@
+"""Intake of files as evidence items: store, examine, sign, record; resumable and idempotent.
+
+Each file is copied into the blob store while it is hashed, examined (format, dimensions,
+whether it decodes, EXIF) from the stored copy, and recorded as a digital item whose
+``acquired`` event, signed by the operator, carries its digests, media facts, source name
+and the operator's notes. Files are examined on every core; events are signed and appended
+in batches, each one atomic and durable, so an interrupted intake keeps what it recorded and
+a repeated one records nothing twice.
+
+A file's item reference is ``F-`` and the first 16 hex digits of its SHA-256: the same bytes
+are the same item of a case, however often they are taken in, and no reference carries a
+name. Should two different files ever share those digits, the second gets all 64.
+"""
+
+from __future__ import annotations
+
+import collections
+import enum
+import os
+import stat
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from custody._processes import available_cores, worker_pool
+from custody.crypto import Signer
+from custody.errors import CustodyError, InvalidInput
+from custody.intake._blobs import BlobStore
+from custody.intake._digests import Algorithm
+from custody.intake._files import FileReport, examine, modification_time
+from custody.ledger import Draft, Ledger
+from custody.model import DigitalItem, Place, utc_now
+
+ITEM_PREFIX = "F-"
+_SHORT_DIGITS = 16
+
+
+class Outcome(enum.StrEnum):
+    """What intake did with one file."""
+
+    RECORDED = "recorded"
+    ALREADY_RECORDED = "already recorded"
+    FAILED = "failed"
+
+
+@attrs.frozen
+class FileResult:
+    """The outcome for one file.
+
+    Attributes:
+        source: the file's recorded name (relative to the folder given).
+        outcome: recorded, already recorded, or failed.
+        item: the item reference (recorded or already recorded).
+        report: what was found (absent if the file could not be read).
+        problem: why it failed.
+        log_index: the log index of its ``acquired`` event, when recorded now.
+    """
+
+    source: str
+    outcome: Outcome
+    item: str | None = None
+    report: FileReport | None = None
+    problem: str | None = None
+    log_index: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """One JSON line of ``custody intake --json``."""
+        line: dict[str, Any] = {"file": self.source, "outcome": self.outcome.value}
+        if self.item is not None:
+            line["item"] = self.item
+        if self.report is not None:
+            line.update(
+                size=self.report.digests.size,
+                hashes=self.report.digests.hex(),
+                media_type=self.report.media_type,
+                decodes=self.report.image.decodes.value,
+            )
+        if self.problem is not None:
+            line["problem"] = self.problem
+        if self.log_index is not None:
+            line["log_index"] = self.log_index
+        return line
+
+
+@attrs.frozen
+class IntakeSummary:
+    """Counts of an intake run."""
+
+    recorded: int
+    already_recorded: int
+    failed: int
+    bytes_recorded: int
+    seconds: float
+    failures: tuple[FileResult, ...]
+
+    @property
+    def files(self) -> int:
+        """Every file seen."""
+        return self.recorded + self.already_recorded + self.failed
+
+
+@attrs.frozen
+class IntakeOptions:
+    """How files are taken in.
+
+    Attributes:
+        algorithms: digests besides SHA-256 (examiners compare them with other tools).
+        notes: the operator's notes, recorded with every file (an operator fact).
+        place: where the intake happens.
+        purpose: why (for example "visit to the remand prison, 12 March").
+        batch_files: files per appended batch; each batch is one durable transaction.
+        workers: processes examining files; ``None`` uses every core.
+    """
+
+    algorithms: frozenset[Algorithm] = frozenset({Algorithm.SHA256})
+    notes: str | None = None
+    place: Place | None = None
+    purpose: str | None = None
+    batch_files: int = 64
+    workers: int | None = None
+
+
+@attrs.frozen
+class _Source:
+    path: str  # where to read it
+    name: str  # how to record it
+    refused: str | None = None  # why it is not read at all
+
+
+@attrs.frozen
+class _Examined:
+    source: _Source
+    report: FileReport | None
+    problem: str | None
+
+
+def intake(
+    ledger: Ledger,
+    blobs: BlobStore,
+    case: str,
+    paths: Iterable[str | os.PathLike[str]],
+    operator: Signer,
+    *,
+    options: IntakeOptions | None = None,
+    on_result: Callable[[FileResult], None] | None = None,
+) -> IntakeSummary:
+    """Take files and folders (recursively) into ``case`` as digital evidence items.
+
+    Args:
+        ledger: the ledger to record in; the case must be open.
+        blobs: where the files' bytes are kept.
+        case: the case reference.
+        paths: files and folders. A folder's files are recorded under names relative to
+            the folder's parent (``visit-1/IMG_0001.jpg``); symbolic links inside folders
+            are not followed (each is reported as failed).
+        operator: who signs the ``acquired`` events (a registered actor).
+        options: digests, notes, place, purpose, batching and workers.
+        on_result: called with each file's result once it is durable (or has failed).
+
+    Returns:
+        The counts; every file's result went to ``on_result``.
+
+    Raises:
+        InvalidInput: the case is not open or the operator is not a registered actor (before
+            any file is read).
+    """
+    options = options or IntakeOptions()
+    run = _IntakeRun(ledger, blobs, case, operator, options, on_result)
+    return run.run(paths)
+
+
+class _IntakeRun:
+    def __init__(
+        self,
+        ledger: Ledger,
+        blobs: BlobStore,
+        case: str,
+        operator: Signer,
+        options: IntakeOptions,
+        on_result: Callable[[FileResult], None] | None,
+    ) -> None:
+        self._ledger = ledger
+        self._blobs = blobs
+        self._case = case
+        self._operator = operator
+        self._options = options
+        self._on_result = on_result
+        # Results in file order, each with the event to append for it, if any.
+        self._batch: list[tuple[FileResult, Draft | None]] = []
+        self._batch_items: dict[str, bytes] = {}
+        self._counts = {outcome: 0 for outcome in Outcome}
+        self._bytes = 0
+        self._failures: list[FileResult] = []
+
+    def run(self, paths: Iterable[str | os.PathLike[str]]) -> IntakeSummary:
+        self._check_ready()
+        started = time.monotonic()
+        sources = list(_sources(paths))
+        for examined in self._examined(sources):
+            self._take(examined)
+            if len(self._batch) >= self._options.batch_files:
+                self._commit()
+        self._commit()
+        return IntakeSummary(
+            self._counts[Outcome.RECORDED],
+            self._counts[Outcome.ALREADY_RECORDED],
+            self._counts[Outcome.FAILED],
+            self._bytes,
+            time.monotonic() - started,
+            tuple(self._failures),
+        )
+
+    def _check_ready(self) -> None:
+        if self._ledger.state(self._case, None).next_seq == 0:
+            raise InvalidInput("the case has not been opened", field=self._case)
+        if self._ledger.actor(self._operator.key_id) is None:
+            raise InvalidInput(
+                f"key {self._operator.key_id.hex()} is not a registered actor", field="operator"
+            )
+
+    def _examined(self, sources: Sequence[_Source]) -> Iterator[_Examined]:
+        jobs = [(source, str(self._blobs.root), self._options.algorithms) for source in sources]
+        workers = self._options.workers or available_cores()
+        if workers <= 1 or len(jobs) < 2:
+            yield from map(_examine_job, jobs)
+            return
+        with worker_pool(workers) as pool:
+            yield from _ordered_map(pool, jobs, window=4 * workers)
+
+    def _take(self, examined: _Examined) -> None:
+        source, report = examined.source, examined.report
+        if report is None:
+            failed = FileResult(source.name, Outcome.FAILED, problem=examined.problem)
+            self._batch.append((failed, None))
+            return
+        item = self._item_reference(report.digests.sha256)
+        if item is None:
+            existing = _short_reference(report.digests.sha256)
+            known = FileResult(source.name, Outcome.ALREADY_RECORDED, existing, report)
+            self._batch.append((known, None))
+            return
+        self._batch_items[item] = report.digests.sha256
+        result = FileResult(source.name, Outcome.RECORDED, item, report)
+        self._batch.append((result, self._draft(item, report)))
+
+    def _item_reference(self, sha256: bytes) -> str | None:
+        """The reference to record these bytes under, or ``None`` if the case has them."""
+        for reference in (_short_reference(sha256), ITEM_PREFIX + sha256.hex()):
+            holder = self._batch_items.get(reference) or self._recorded_digest(reference)
+            if holder is None:
+                return reference
+            if holder == sha256:
+                return None
+        raise InvalidInput(f"item {ITEM_PREFIX}{sha256.hex()} holds other bytes", field="item")
+
+    def _recorded_digest(self, reference: str) -> bytes | None:
+        if self._ledger.state(self._case, reference).next_seq == 0:
+            return None
+        first = self._ledger.events(self._case, reference)[0].event.body
+        return first.artifacts[0].sha256 if first.artifacts else b""
+
+    def _draft(self, item: str, report: FileReport) -> Draft:
+        options = self._options
+        digital = DigitalItem(
+            item, report.digests.sha256, report.digests.size, report.source, report.media_type
+        )
+        body = digital.acquisition(
+            utc_now(),
+            details=report.to_details(notes=options.notes),
+            place=options.place,
+            purpose=options.purpose,
+        )
+        return Draft(self._case, item, body, self._operator)
+
+    def _commit(self) -> None:
+        drafts = [draft for _, draft in self._batch if draft is not None]
+        indexes = iter(
+            [event.index for event in self._ledger.record_many(drafts)] if drafts else []
+        )
+        for result, draft in self._batch:
+            if draft is None:
+                self._report(result)
+                continue
+            self._bytes += draft.body.artifacts[0].size
+            self._report(attrs.evolve(result, log_index=next(indexes)))
+        self._batch.clear()
+        self._batch_items.clear()
+
+    def _report(self, result: FileResult) -> None:
+        self._counts[result.outcome] += 1
+        if result.outcome is Outcome.FAILED:
+            self._failures.append(result)
+        if self._on_result is not None:
+            self._on_result(result)
+
+
+def _short_reference(sha256: bytes) -> str:
+    return ITEM_PREFIX + sha256.hex()[:_SHORT_DIGITS]
+
+
+_Job = tuple[_Source, str, frozenset[Algorithm]]
+
+
+def _examine_job(job: _Job) -> _Examined:
+    """Store one file and examine the stored copy (runs in a worker process)."""
+    source, blobs_root, algorithms = job
+    problem = source.refused or _not_a_regular_file(source.path)
+    if problem is not None:
+        return _Examined(source, None, problem)
+    try:
+        stored = BlobStore(Path(blobs_root)).put_file(source.path, algorithms)
+        report = examine(
+            stored.path, stored.digests, source=source.name, modified=modification_time(source.path)
+        )
+    except CustodyError as exc:
+        return _Examined(source, None, str(exc))
+    return _Examined(source, report, None)
+
+
+def _not_a_regular_file(path: str) -> str | None:
+    """Why ``path`` cannot be taken in (reading a pipe or a device could block forever)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        return f"cannot read {path}: {exc.strerror}"
+    if not stat.S_ISREG(mode):
+        return f"{path} is not a regular file (a folder, pipe, socket or device)"
+    return None
+
+
+def _ordered_map(pool: Executor, jobs: Iterable[_Job], window: int) -> Iterator[_Examined]:
+    # A bounded window of submitted jobs: results come back in order, memory stays flat.
+    remaining = iter(jobs)
+    pending = collections.deque(pool.submit(_examine_job, job) for job in islice(remaining, window))
+    while pending:
+        yield pending.popleft().result()
+        pending.extend(pool.submit(_examine_job, job) for job in islice(remaining, 1))
+
+
+def _sources(paths: Iterable[str | os.PathLike[str]]) -> Iterator[_Source]:
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            yield from _folder_sources(path)
+        else:
+            yield _Source(str(path), path.name)
+
+
+def _folder_sources(folder: Path) -> Iterator[_Source]:
+    base = folder.resolve().parent
+    # os.walk lists linked folders without entering them; linked files and folders alike
+    # are refused rather than followed, so intake never leaves the folder it was given.
+    for directory, subdirectories, files in os.walk(folder):
+        here = Path(directory)
+        subdirectories.sort()
+        linked = [name for name in subdirectories if (here / name).is_symlink()]
+        for name in sorted(files) + linked:
+            path = here / name
+            recorded = (here.resolve() / name).relative_to(base).as_posix()
+            refused = "a symbolic link; not followed" if path.is_symlink() else None
+            yield _Source(str(path), recorded, refused)

@@ -1,0 +1,110 @@
+"""Intake on the command line: inspect, intake, fixity, derive and label."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from cli_shell import Shell
+
+IMAGES = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "images"
+GPS_PHOTO = IMAGES / "jpg" / "gps" / "DSCN0010.jpg"
+CASE = "NPM-2026-014"
+
+
+def test_inspect_prints_what_intake_would_record_and_writes_nothing(
+    sh: Shell, tmp_path: Path
+) -> None:
+    before = sorted(tmp_path.iterdir())
+    assert sh("inspect", str(GPS_PHOTO), "--json", "--hash", "md5,sha1") == 0, sh.out
+    facts = json.loads(sh.out)
+    assert facts["media_type"] == "image/jpeg"
+    assert facts["make"] == "NIKON"
+    assert facts["gps"]["lat"] == pytest.approx(43.4674, abs=1e-3)
+    assert set(facts["hashes"]) == {"sha256", "sha1", "md5"}
+    assert facts["raw_tags"]["Image Make"] == "NIKON"
+    assert sorted(tmp_path.iterdir()) == before
+    assert sh("inspect", str(GPS_PHOTO)) == 0
+    assert "captured at:" in sh.out
+    assert "camera clock, unverified" in sh.out
+
+
+def test_inspect_reports_broken_and_missing_files_without_a_traceback(
+    sh: Shell, tmp_path: Path
+) -> None:
+    truncated = tmp_path / "cut.jpg"
+    truncated.write_bytes(GPS_PHOTO.read_bytes()[:40_000])
+    missing = tmp_path / "missing.jpg"
+    assert sh("inspect", str(truncated), str(missing), str(IMAGES / "jpg" / "corrupted.jpg")) == 2
+    assert "decodes:     truncated" in sh.out
+    assert f"{missing}: error: cannot read" in sh.out
+    assert "decodes:     corrupt" in sh.out
+    assert "Traceback" not in sh.out + sh.err
+
+
+def test_intake_records_once_and_says_so(sh: Shell, chain: dict[str, str]) -> None:
+    folder = IMAGES / "jpg" / "gps"
+    argv = ["intake", CASE, str(folder), "--key", chain["ines"], "--notes", "from the visit"]
+    assert sh(*argv, "--json") == 0, sh.err
+    lines = [json.loads(line) for line in sh.out.splitlines()]
+    assert [line["outcome"] for line in lines[:-1]] == ["recorded"] * 4
+    assert lines[-1]["summary"]["recorded"] == 4
+    assert sh(*argv) == 0, sh.err
+    assert sh.out.count("already recorded: gps/") == 4
+    assert "4 files: 0 recorded, 4 already recorded, 0 failed" in sh.out
+    assert sh("verify-ledger") == 0, sh.out
+    assert sh("log", CASE, "--json") == 0
+    assert [e["type"] for e in json.loads(sh.out)].count("acquired") == 5
+
+
+def test_intake_of_a_bad_file_goes_on_and_exits_2(
+    sh: Shell, chain: dict[str, str], tmp_path: Path
+) -> None:
+    missing = tmp_path / "missing.jpg"
+    assert sh("intake", CASE, str(missing), str(GPS_PHOTO), "--key", chain["ines"]) == 2
+    assert f"failed: missing.jpg: cannot read {missing}" in sh.out
+    assert "2 files: 1 recorded, 0 already recorded, 1 failed" in sh.out
+
+
+def test_fixity_finds_a_changed_blob_and_records_the_audit(
+    sh: Shell, chain: dict[str, str]
+) -> None:
+    assert sh("intake", CASE, str(IMAGES / "jpg" / "orientation"), "--key", chain["ines"]) == 0
+    assert sh("fixity", "--key", chain["ines"]) == 0, sh.out
+    assert "checked 4 stored files: 0 problems, 0 unexpected files" in sh.out
+    assert "recorded the audit as 4 accessed events" in sh.out
+    blobs = sh.root / "ledger.blobs" / "sha256"
+    victim = sorted(p for p in blobs.rglob("*") if p.is_file())[0]
+    os.chmod(victim, 0o644)
+    victim.write_bytes(victim.read_bytes() + b"\x00")
+    shutil.copy(GPS_PHOTO, blobs / "stray.jpg")
+    assert sh("fixity", "--json") == 1
+    report = json.loads(sh.out)
+    assert [p["state"] for p in report["problems"]] == ["changed"]
+    assert report["problems"][0]["items"][0]["case"] == CASE
+    assert report["unexpected"] == [str(blobs / "stray.jpg")]
+
+
+def test_derive_and_label(sh: Shell, chain: dict[str, str]) -> None:
+    assert sh("intake", CASE, str(GPS_PHOTO), "--key", chain["ines"], "--json") == 0, sh.err
+    item = json.loads(sh.out.splitlines()[0])["item"]
+    argv = ["derive", CASE, item, "--kind", "privacy-safe", "--key", chain["ines"]]
+    assert sh(*argv) == 0, sh.err
+    assert "as item F-" in sh.out
+    assert sh(*argv) == 2
+    assert "recorded already" in sh.err
+    assert sh("log", CASE, "--json") == 0
+    kinds = [event["type"] for event in json.loads(sh.out)]
+    assert kinds[-2:] == ["accessed", "derived"]
+    label = sh.root / "label.png"
+    assert sh("label", CASE, "ITEM-1", "--out", str(label)) == 0, sh.err
+    with Image.open(label) as image:
+        assert image.format == "PNG"
+    assert sh("label", CASE, "ITEM-1", "--out", str(label)) == 2
+    assert "refusing to overwrite" in sh.err
+    assert sh("verify-ledger") == 0, sh.out

@@ -1,0 +1,208 @@
+"""Intake of files into a case: recorded once, examined, resumable, and never half-done."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from custody.errors import InvalidInput
+from custody.intake import (
+    Algorithm,
+    BlobStore,
+    FileResult,
+    IntakeOptions,
+    Outcome,
+    clean_stale_temporaries,
+    facts_from_details,
+    intake,
+)
+from custody.ledger import Ledger
+from custody.model import DigitalItem
+from custody.testing import Cast, record_sample_case
+from custody.verify import verify_ledger
+
+IMAGES = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "images"
+RUNNER = Path(__file__).with_name("intake_runner.py")
+
+
+@pytest.fixture
+def blobs(tmp_path: Path) -> BlobStore:
+    return BlobStore.open(tmp_path / "blobs", create=True)
+
+
+@pytest.fixture
+def opened(ledger: Ledger, cast: Cast) -> Ledger:
+    record_sample_case(ledger, cast)
+    return ledger
+
+
+def take(
+    ledger: Ledger, blobs: BlobStore, cast: Cast, *paths: Path, **options: object
+) -> list[FileResult]:
+    results: list[FileResult] = []
+    intake(
+        ledger,
+        blobs,
+        "CASE-1",
+        paths,
+        cast.investigator,
+        options=IntakeOptions(**options),  # type: ignore[arg-type]
+        on_result=results.append,
+    )
+    return results
+
+
+def test_a_folder_of_photographs_becomes_items(
+    opened: Ledger, blobs: BlobStore, cast: Cast
+) -> None:
+    results = take(opened, blobs, cast, IMAGES, workers=2, notes="visit of 12 March")
+    files = sorted(p for p in IMAGES.rglob("*") if p.is_file())
+    assert [r.source for r in results] == sorted(
+        p.relative_to(IMAGES.parent).as_posix() for p in files
+    )
+    assert {r.outcome for r in results} == {Outcome.RECORDED}
+    items = {i.reference: i for i in opened.items("CASE-1") if isinstance(i, DigitalItem)}
+    for result in results:
+        assert result.item is not None
+        assert result.report is not None
+        item = items[result.item]
+        assert item.sha256 == result.report.digests.sha256
+        assert (
+            blobs.path_of(item.sha256).read_bytes() == (IMAGES.parent / result.source).read_bytes()
+        )
+    assert verify_ledger(opened).ok
+
+
+def test_the_acquired_event_carries_facts_with_their_sources(
+    opened: Ledger, blobs: BlobStore, cast: Cast
+) -> None:
+    photo = IMAGES / "jpg" / "gps" / "DSCN0010.jpg"
+    (result,) = take(
+        opened,
+        blobs,
+        cast,
+        photo,
+        notes="handed over by the family",
+        algorithms=frozenset(Algorithm),
+    )
+    assert result.item is not None
+    body = opened.events("CASE-1", result.item)[0].event.body
+    facts = facts_from_details(body.details)
+    assert facts["make"].source.value == "file"
+    assert facts["captured_at"].note == "camera clock, unverified"
+    assert facts["gps"].source.value == "file"
+    assert facts["notes"].source.value == "operator"
+    assert facts["notes"].value == "handed over by the family"
+    assert facts["decodes"].source.value == "machine"
+    assert body.details["source"] == "DSCN0010.jpg"
+    assert set(body.details["digests"]) == {"sha512", "sha1", "md5"}
+    assert body.details["exif_raw"]["Image Make"] == "NIKON"
+    assert body.artifacts[0].media_type == "image/jpeg"
+
+
+def test_broken_files_are_recorded_as_broken(opened: Ledger, blobs: BlobStore, cast: Cast) -> None:
+    results = take(
+        opened, blobs, cast, IMAGES / "jpg" / "invalid", IMAGES / "jpg" / "corrupted.jpg"
+    )
+    assert {r.outcome for r in results} == {Outcome.RECORDED}
+    states = {r.source: r.report.image.decodes.value for r in results if r.report}
+    assert states["corrupted.jpg"] != "complete"
+
+
+def test_running_it_again_records_nothing_twice(
+    opened: Ledger, blobs: BlobStore, cast: Cast
+) -> None:
+    folder = IMAGES / "jpg" / "orientation"
+    first = take(opened, blobs, cast, folder)
+    size = opened.size
+    again = take(opened, blobs, cast, folder)
+    assert opened.size == size
+    assert [r.outcome for r in again] == [Outcome.ALREADY_RECORDED] * len(first)
+    assert [r.item for r in again] == [r.item for r in first]
+
+
+def test_the_same_bytes_twice_in_one_run_are_one_item(
+    opened: Ledger, blobs: BlobStore, cast: Cast, tmp_path: Path
+) -> None:
+    folder = tmp_path / "visit"
+    folder.mkdir()
+    shutil.copy(IMAGES / "jpg" / "Canon_40D.jpg", folder / "a.jpg")
+    shutil.copy(IMAGES / "jpg" / "Canon_40D.jpg", folder / "b.jpg")
+    results = take(opened, blobs, cast, folder)
+    assert [r.outcome for r in results] == [Outcome.RECORDED, Outcome.ALREADY_RECORDED]
+    assert results[0].item == results[1].item
+
+
+def test_a_bad_file_does_not_stop_the_batch(
+    opened: Ledger, blobs: BlobStore, cast: Cast, tmp_path: Path
+) -> None:
+    folder = tmp_path / "visit"
+    folder.mkdir()
+    shutil.copy(IMAGES / "jpg" / "Canon_40D.jpg", folder / "good.jpg")
+    (folder / "link.jpg").symlink_to(IMAGES / "jpg" / "Nikon_D70.jpg")
+    os.mkfifo(folder / "pipe")
+    results = take(opened, blobs, cast, folder, tmp_path / "missing.jpg")
+    outcomes = {r.source: (r.outcome, r.problem) for r in results}
+    assert outcomes["visit/good.jpg"][0] is Outcome.RECORDED
+    assert outcomes["visit/link.jpg"] == (Outcome.FAILED, "a symbolic link; not followed")
+    assert outcomes["visit/pipe"][0] is Outcome.FAILED
+    assert "not a regular file" in str(outcomes["visit/pipe"][1])
+    assert outcomes["missing.jpg"][0] is Outcome.FAILED
+    assert "missing.jpg" in str(outcomes["missing.jpg"][1])
+
+
+def test_a_case_that_is_not_open_is_refused_before_reading(
+    ledger: Ledger, blobs: BlobStore, cast: Cast
+) -> None:
+    with pytest.raises(InvalidInput, match="has not been opened"):
+        take(ledger, blobs, cast, IMAGES)
+    assert list(blobs.stored()) == []
+
+
+def test_an_unregistered_operator_is_refused(opened: Ledger, blobs: BlobStore) -> None:
+    from custody.testing import fixed_key
+
+    with pytest.raises(InvalidInput, match="not a registered actor"):
+        intake(opened, blobs, "CASE-1", [IMAGES], fixed_key("stranger"))
+
+
+def test_a_killed_intake_leaves_no_blob_and_no_event_and_resumes(
+    opened: Ledger, blobs: BlobStore, cast: Cast, tmp_path: Path
+) -> None:
+    big = tmp_path / "recording.bin"
+    with open(big, "wb") as handle:
+        for _ in range(96):
+            handle.write(os.urandom(1 << 20))
+    size = opened.size
+    runner = subprocess.Popen(
+        [sys.executable, str(RUNNER), str(opened.store.location), str(blobs.root), str(big)]
+    )
+    try:
+        _wait_for_a_partial_copy(blobs.root / "tmp")
+        runner.send_signal(signal.SIGKILL)
+    finally:
+        runner.wait()
+    assert list(blobs.stored()) == []
+    with Ledger.open(opened.store.location) as reopened:
+        assert reopened.size == size
+        results = take(reopened, blobs, cast, big)
+        assert [r.outcome for r in results] == [Outcome.RECORDED]
+        assert verify_ledger(reopened).ok
+    assert [blobs.path_of(s).stat().st_size for s in blobs.stored()] == [96 << 20]
+    assert clean_stale_temporaries(blobs.root / "tmp", older_than=0) == 1
+
+
+def _wait_for_a_partial_copy(temporary: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if any(p.stat().st_size > 0 for p in temporary.glob("*.part")):
+            return
+        time.sleep(0.002)
+    raise AssertionError("the intake never started copying")
