@@ -158,6 +158,34 @@ def test_a_bad_file_does_not_stop_the_batch(
     assert "missing.jpg" in str(outcomes["missing.jpg"][1])
 
 
+def test_hostile_file_names_are_recorded_escaped(
+    opened: Ledger, blobs: BlobStore, cast: Cast, tmp_path: Path
+) -> None:
+    folder = tmp_path / "visit"
+    folder.mkdir()
+    names = {
+        "line\nbreak.jpg": "visit/line\\x0abreak.jpg",
+        "back\\slash.jpg": "visit/back\\\\slash.jpg",
+        os.fsdecode(b"latin-\xe9.jpg"): "visit/latin-\\xe9.jpg",
+    }
+    for number, name in enumerate(names):
+        (folder / name).write_bytes(b"file %d" % number)
+    long_name = folder / ("x" * 250)
+    long_name.mkdir()
+    deep = long_name / ("y" * 250) / ("z" * 250) / ("w" * 250) / ("v" * 250)
+    deep.mkdir(parents=True)
+    (deep / "far.jpg").write_bytes(b"deep")
+    results = {r.source: r for r in take(opened, blobs, cast, folder)}
+    for recorded in names.values():
+        assert results[recorded].outcome is Outcome.RECORDED
+        item = results[recorded].item
+        assert item is not None
+        assert opened.events("CASE-1", item)[0].event.body.details["source"] == recorded
+    (too_long,) = [r for r in results.values() if r.source.endswith("far.jpg")]
+    assert too_long.outcome is Outcome.FAILED
+    assert "longer than 1024 characters" in str(too_long.problem)
+
+
 def test_a_case_that_is_not_open_is_refused_before_reading(
     ledger: Ledger, blobs: BlobStore, cast: Cast
 ) -> None:

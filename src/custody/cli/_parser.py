@@ -220,7 +220,10 @@ def _intake(commands: argparse._SubParsersAction[_Parser]) -> None:
     intake.add_argument("--notes", help="operator notes recorded with every file")
     _hashes(intake)
     intake.add_argument(
-        "--workers", type=int, metavar="N", help="processes examining files (default: every core)"
+        "--workers",
+        type=int,
+        metavar="N",
+        help="processes storing and examining files (default: two per core)",
     )
     intake.add_argument("--json", action="store_true", help="print one JSON line per file")
     intake.add_argument("--key", required=True, metavar="KEYFILE", help="your signing key")

@@ -35,9 +35,9 @@ _BLOBS = "sha256"
 _TEMPORARY = "tmp"
 _BLOB_NAME = re.compile(r"[0-9a-f]{64}")
 _READ_ONLY = 0o444
-#: While copying, flush to disk every so often, so the disk works while the rest is hashed
-#: instead of all at the end.
-SYNC_EVERY = 64 << 20
+#: While copying, start writeback to disk every so often, so the disk works while the rest
+#: is hashed instead of all at the end.
+SYNC_EVERY = 16 << 20
 
 
 @attrs.frozen

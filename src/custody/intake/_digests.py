@@ -31,7 +31,7 @@ BUFFERS = 8
 class Readable(Protocol):
     """A binary stream that can read into a buffer (files opened ``"rb"``, sockets, ...)."""
 
-    def readinto(self, buffer: bytearray, /) -> int | None: ...
+    def readinto(self, buffer: bytearray | memoryview, /) -> int | None: ...
 
 
 class Algorithm(enum.StrEnum):
@@ -143,8 +143,9 @@ def hash_stream(
         copy_to: a file descriptor open for writing; every byte read is written to it, so
             the digests are those of the bytes written, even if the source changes meanwhile.
             The caller syncs and closes it.
-        sync_every: with ``copy_to``, flush the copy to disk after every so many bytes,
-            so the disk writes while the rest is read and hashed rather than all at the end.
+        sync_every: with ``copy_to``, start writing the copy back to disk after every so
+            many bytes, so the disk works while the rest is read and hashed rather than
+            all at the end (the caller still syncs).
         on_chunk: called with the number of bytes of each chunk read, for progress.
 
     Returns:
@@ -158,7 +159,18 @@ def hash_stream(
     consumers: list[Callable[[memoryview], None]] = [hasher.update for hasher in hashers.values()]
     if copy_to is not None:
         consumers.append(_Writer(copy_to, sync_every).write)
-    size = _Fanout(consumers).run(stream, on_chunk)
+    head = bytearray(CHUNK_SIZE)
+    size = _fill(stream, head)
+    if size < CHUNK_SIZE:
+        # The whole stream fits in one chunk (most photographs): threads would cost more
+        # than they save.
+        with memoryview(head) as view:
+            for consume in consumers:
+                consume(view[:size])
+        if on_chunk is not None and size:
+            on_chunk(size)
+    else:
+        size = _Fanout(consumers).run(stream, head, on_chunk)
     digests = {algorithm.value: hasher.digest() for algorithm, hasher in hashers.items()}
     return Digests(size, **digests)
 
@@ -169,9 +181,18 @@ def _new_hasher(algorithm: Algorithm) -> Any:
 
 
 class _Writer:
+    """Writes chunks to a file, starting their writeback to disk every ``sync_every`` bytes.
+
+    On Linux, ``posix_fadvise(DONTNEED)`` over the bytes just written starts their writeback
+    without waiting for it, so the disk works while the rest is read and hashed and the
+    final sync has little left to do; it also keeps a large copy from filling the page
+    cache. Elsewhere ``fdatasync`` does the same job, waiting.
+    """
+
     def __init__(self, fd: int, sync_every: int | None) -> None:
         self._fd = fd
         self._sync_every = sync_every
+        self._written = 0
         self._unsynced = 0
 
     def write(self, chunk: memoryview) -> None:
@@ -179,12 +200,32 @@ class _Writer:
             while chunk:
                 written = os.write(self._fd, chunk)
                 chunk = chunk[written:]
+                self._written += written
                 self._unsynced += written
             if self._sync_every is not None and self._unsynced >= self._sync_every:
-                os.fdatasync(self._fd)
-                self._unsynced = 0
+                self._start_writeback()
         except OSError as exc:
             raise StoreError(f"cannot write the copy: {exc.strerror or exc}") from exc
+
+    def _start_writeback(self) -> None:
+        if hasattr(os, "posix_fadvise"):
+            start = self._written - self._unsynced
+            os.posix_fadvise(self._fd, start, self._unsynced, os.POSIX_FADV_DONTNEED)
+        else:
+            os.fdatasync(self._fd)
+        self._unsynced = 0
+
+
+def _fill(stream: Readable, buffer: bytearray) -> int:
+    """Read until ``buffer`` is full or the stream ends; return the bytes read."""
+    filled = 0
+    with memoryview(buffer) as view:
+        while filled < len(buffer):
+            count = stream.readinto(view[filled:])
+            if not count:
+                break
+            filled += count
+    return filled
 
 
 _DONE = None
@@ -196,7 +237,7 @@ class _Fanout:
     def __init__(self, consumers: list[Callable[[memoryview], None]]) -> None:
         self._consumers = consumers
         self._free: queue.Queue[bytearray] = queue.Queue()
-        for _ in range(BUFFERS):
+        for _ in range(BUFFERS - 1):  # and the caller's first, full one
             self._free.put(bytearray(CHUNK_SIZE))
         self._inboxes: list[queue.Queue[tuple[bytearray, int] | None]] = [
             queue.Queue() for _ in consumers
@@ -205,7 +246,8 @@ class _Fanout:
         self._lock = threading.Lock()
         self._errors: list[BaseException] = []
 
-    def run(self, stream: Readable, on_chunk: Callable[[int], None] | None) -> int:
+    def run(self, stream: Readable, head: bytearray, on_chunk: Callable[[int], None] | None) -> int:
+        """Hand out ``head`` (a full first chunk) and the rest of ``stream``; return the size."""
         threads = [
             threading.Thread(target=self._consume, args=(consumer, inbox), daemon=True)
             for consumer, inbox in zip(self._consumers, self._inboxes, strict=True)
@@ -213,7 +255,8 @@ class _Fanout:
         for thread in threads:
             thread.start()
         try:
-            size = self._read_all(stream, on_chunk)
+            self._dispatch(head, len(head), on_chunk)
+            size = len(head) + self._read_all(stream, on_chunk)
         finally:
             for inbox in self._inboxes:
                 inbox.put(_DONE)
@@ -231,13 +274,18 @@ class _Fanout:
             if not count:
                 break
             size += count
-            with self._lock:
-                self._pending[id(buffer)] = len(self._inboxes)
-            for inbox in self._inboxes:
-                inbox.put((buffer, count))
-            if on_chunk is not None:
-                on_chunk(count)
+            self._dispatch(buffer, count, on_chunk)
         return size
+
+    def _dispatch(
+        self, buffer: bytearray, count: int, on_chunk: Callable[[int], None] | None
+    ) -> None:
+        with self._lock:
+            self._pending[id(buffer)] = len(self._inboxes)
+        for inbox in self._inboxes:
+            inbox.put((buffer, count))
+        if on_chunk is not None:
+            on_chunk(count)
 
     def _consume(
         self,

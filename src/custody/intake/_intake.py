@@ -114,7 +114,8 @@ class IntakeOptions:
         place: where the intake happens.
         purpose: why (for example "visit to the remand prison, 12 March").
         batch_files: files per appended batch; each batch is one durable transaction.
-        workers: processes examining files; ``None`` uses every core.
+        workers: processes storing and examining files; ``None`` uses two per core, because
+            each spends part of its time waiting for the disk to sync a file.
     """
 
     algorithms: frozenset[Algorithm] = frozenset({Algorithm.SHA256})
@@ -225,7 +226,7 @@ class _IntakeRun:
 
     def _examined(self, sources: Sequence[_Source]) -> Iterator[_Examined]:
         jobs = [(source, str(self._blobs.root), self._options.algorithms) for source in sources]
-        workers = self._options.workers or available_cores()
+        workers = self._options.workers or 2 * available_cores()
         if workers <= 1 or len(jobs) < 2:
             yield from map(_examine_job, jobs)
             return
@@ -244,9 +245,14 @@ class _IntakeRun:
             known = FileResult(source.name, Outcome.ALREADY_RECORDED, existing, report)
             self._batch.append((known, None))
             return
+        try:
+            draft = self._draft(item, report)
+        except CustodyError as exc:  # a name or fact the model refuses: this file only
+            failed = FileResult(source.name, Outcome.FAILED, report=report, problem=str(exc))
+            self._batch.append((failed, None))
+            return
         self._batch_items[item] = report.digests.sha256
-        result = FileResult(source.name, Outcome.RECORDED, item, report)
-        self._batch.append((result, self._draft(item, report)))
+        self._batch.append((FileResult(source.name, Outcome.RECORDED, item, report), draft))
 
     def _item_reference(self, sha256: bytes) -> str | None:
         """The reference to record these bytes under, or ``None`` if the case has them."""
@@ -342,13 +348,31 @@ def _ordered_map(pool: Executor, jobs: Iterable[_Job], window: int) -> Iterator[
         pending.extend(pool.submit(_examine_job, job) for job in islice(remaining, 1))
 
 
+def recorded_name(name: str) -> str:
+    """A file name as intake records it, escaped where it could not be text.
+
+    Control characters, bytes that are not UTF-8 and the backslash are written as escapes
+    (``\\x0a``, ``\\xff``, ``\\\\``), so every name is recorded exactly and unambiguously.
+    """
+    return "".join(_escaped(character) for character in name)
+
+
+def _escaped(character: str) -> str:
+    code = ord(character)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that is not UTF-8, as os.fsdecode leaves it
+        return f"\\x{code - 0xDC00:02x}"
+    if code < 0x20 or 0x7F <= code < 0xA0:
+        return f"\\x{code:02x}"
+    return "\\\\" if character == "\\" else character
+
+
 def _sources(paths: Iterable[str | os.PathLike[str]]) -> Iterator[_Source]:
     for given in paths:
         path = Path(given)
         if path.is_dir():
             yield from _folder_sources(path)
         else:
-            yield _Source(str(path), path.name)
+            yield _Source(str(path), recorded_name(path.name))
 
 
 def _folder_sources(folder: Path) -> Iterator[_Source]:
@@ -361,6 +385,6 @@ def _folder_sources(folder: Path) -> Iterator[_Source]:
         linked = [name for name in subdirectories if (here / name).is_symlink()]
         for name in sorted(files) + linked:
             path = here / name
-            recorded = (here.resolve() / name).relative_to(base).as_posix()
+            recorded = recorded_name((here.resolve() / name).relative_to(base).as_posix())
             refused = "a symbolic link; not followed" if path.is_symlink() else None
             yield _Source(str(path), recorded, refused)
