@@ -49,6 +49,18 @@ def test_the_same_bytes_are_kept_once(store: BlobStore) -> None:
     assert files_under(store.root) == [first.path]  # nothing left in tmp/ either
 
 
+def test_a_damaged_stored_blob_is_replaced_by_good_bytes(store: BlobStore) -> None:
+    first = store.put_file(PHOTO)
+    os.chmod(first.path, 0o644)
+    first.path.write_bytes(b"damaged on disk")
+    again = store.put_file(PHOTO)
+    assert (again.created, again.repaired) == (False, True)
+    assert again.path.read_bytes() == PHOTO.read_bytes()
+    assert stat.S_IMODE(again.path.stat().st_mode) == 0o444
+    assert store.check(first.digests.sha256).state is BlobState.INTACT
+    assert files_under(store.root) == [again.path]
+
+
 def test_concurrent_writers_of_the_same_bytes_leave_one_blob(store: BlobStore) -> None:
     data = os.urandom(3 * _digests.CHUNK_SIZE)
     outcomes: list[bool] = []
@@ -101,8 +113,22 @@ def test_a_full_disk_is_a_store_error_and_leaves_nothing(
 
 
 def test_an_unreadable_source_is_named(store: BlobStore, tmp_path: Path) -> None:
-    with pytest.raises(InvalidInput, match=r"cannot read .*absent\.jpg"):
+    with pytest.raises(InvalidInput, match=r"absent\.jpg: cannot open the file"):
         store.put_file(tmp_path / "absent.jpg")
+
+
+def test_pipes_devices_and_refused_links_are_not_read(store: BlobStore, tmp_path: Path) -> None:
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)  # nobody writes to it: reading would wait forever
+    link = tmp_path / "link.jpg"
+    link.symlink_to(PHOTO)
+    for path in (pipe, Path("/dev/zero"), tmp_path):
+        with pytest.raises(InvalidInput, match="is not a regular file"):
+            store.put_file(path)
+    with pytest.raises(InvalidInput, match="a symbolic link"):
+        store.put_file(link, follow_links=False)
+    assert store.put_file(link).created
+    assert files_under(store.root / "tmp") == []
 
 
 def test_stale_temporaries_go_and_live_ones_stay(store: BlobStore) -> None:

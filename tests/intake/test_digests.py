@@ -138,8 +138,16 @@ def test_memory_stays_bounded_whatever_the_size() -> None:
 
 
 def test_a_missing_file_is_named() -> None:
-    with pytest.raises(InvalidInput, match=r"cannot read .*nowhere\.bin"):
+    with pytest.raises(InvalidInput, match=r"nowhere\.bin: cannot open the file"):
         hash_file("/nowhere.bin")
+
+
+def test_a_pipe_or_a_device_is_refused_not_read_forever(tmp_path: Path) -> None:
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    for path in (pipe, Path("/dev/zero")):
+        with pytest.raises(InvalidInput, match="is not a regular file"):
+            hash_file(path)
 
 
 def test_digests_round_trip_and_refuse_bad_values() -> None:

@@ -11,11 +11,13 @@ import time
 from pathlib import Path
 
 import pytest
+from PIL import Image, TiffImagePlugin
 
 from custody.errors import InvalidInput
 from custody.intake import (
     Algorithm,
     BlobStore,
+    FileReport,
     FileResult,
     IntakeOptions,
     Outcome,
@@ -184,6 +186,68 @@ def test_hostile_file_names_are_recorded_escaped(
     (too_long,) = [r for r in results.values() if r.source.endswith("far.jpg")]
     assert too_long.outcome is Outcome.FAILED
     assert "longer than 1024 characters" in str(too_long.problem)
+
+
+def test_a_file_claiming_huge_metadata_is_recorded_with_it_cut(
+    opened: Ledger, blobs: BlobStore, cast: Cast, tmp_path: Path
+) -> None:
+    tags = TiffImagePlugin.ImageFileDirectory_v2()
+    for number in range(300):  # 300 KB of tag text: far more than one event may carry
+        tags[40000 + number] = "x" * 1000
+        tags.tagtype[40000 + number] = 2  # ASCII
+    crafted = tmp_path / "crafted.tiff"
+    Image.new("L", (4, 4)).save(crafted, "TIFF", tiffinfo=tags)
+    (result,) = take(opened, blobs, cast, crafted)
+    assert result.outcome is Outcome.RECORDED
+    assert result.report is not None
+    assert "the raw tags exceed 32768 characters" in str(result.report.exif.problem)
+    assert verify_ledger(opened).ok
+
+
+def test_a_file_whose_event_is_refused_fails_alone(
+    opened: Ledger, blobs: BlobStore, cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = FileReport.to_details
+
+    def oversized(report: FileReport, *, notes: str | None = None) -> dict[str, object]:
+        details = original(report, notes=notes)
+        if report.source == "Canon_40D.jpg":
+            details["padding"] = "p" * 300_000  # the event would exceed the entry limit
+        return details
+
+    monkeypatch.setattr(FileReport, "to_details", oversized)
+    folder = IMAGES / "jpg"
+    photos = [folder / "Canon_40D.jpg", folder / "Nikon_D70.jpg", folder / "Sony_HDR-HC3.jpg"]
+    results = take(opened, blobs, cast, *photos, workers=1)
+    assert [r.outcome for r in results] == [Outcome.FAILED, Outcome.RECORDED, Outcome.RECORDED]
+    assert "over the limit" in str(results[0].problem)
+    assert verify_ledger(opened).ok
+
+
+def test_a_worker_that_dies_fails_its_file_only(
+    opened: Ledger, blobs: BlobStore, cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from custody._processes import worker_pool
+    from custody.intake import _intake
+
+    with worker_pool(1) as pool:
+        if pool._mp_context.get_start_method() != "fork":  # type: ignore[attr-defined]
+            pytest.skip("workers are spawned here: they would not see the crashing stand-in")
+    examine = _intake.examine
+
+    def crash_on_nikon(path: object, digests: object, **kwargs: object) -> object:
+        if kwargs["source"] == "jpg/Nikon_D70.jpg":
+            os._exit(70)  # as a decoder crashing on a hostile file would
+        return examine(path, digests, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_intake, "examine", crash_on_nikon)  # workers are forked from here
+    results = take(opened, blobs, cast, IMAGES / "jpg", workers=2)
+    failed = [r for r in results if r.outcome is Outcome.FAILED]
+    assert [(r.source, r.problem) for r in failed] == [
+        ("jpg/Nikon_D70.jpg", "the process examining this file died")
+    ]
+    assert len(results) == len([p for p in (IMAGES / "jpg").rglob("*") if p.is_file()])
+    assert verify_ledger(opened).ok
 
 
 def test_a_case_that_is_not_open_is_refused_before_reading(

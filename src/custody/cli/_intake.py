@@ -27,6 +27,7 @@ from custody.intake import (
     inspect_file,
     intake,
     item_label,
+    recorded_name,
 )
 from custody.keyfiles import write_new_file
 from custody.model import Place
@@ -45,7 +46,8 @@ def inspect(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
         except CustodyError as exc:  # one unreadable file does not hide the others
             failed += 1
             problem = {"file": path, "error": str(exc)}
-            print(json.dumps(problem) if args.json else f"{path}: error: {exc}", file=out)
+            shown = f"{recorded_name(path)}: error: {recorded_name(str(exc))}"
+            print(json.dumps(problem) if args.json else shown, file=out)
             continue
         if args.json:
             print(json.dumps(report.to_json()), file=out)
@@ -63,18 +65,25 @@ def intake_files(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
         purpose=args.purpose,
         workers=args.workers,
     )
-    with ctx.open_ledger() as ledger, _progress(not args.json) as advance:
+    with ctx.open_ledger() as ledger, _progress(not args.json) as progress:
         blobs = ctx.open_blobs(create=True)
 
         def on_result(result: FileResult) -> None:
-            advance()
+            progress.advance()
             if args.json:
                 print(json.dumps(result.to_json()), file=out, flush=True)
             elif result.outcome is not Outcome.RECORDED:
                 print(_result_line(result), file=out)
 
         summary = intake(
-            ledger, blobs, args.case, args.paths, signer, options=options, on_result=on_result
+            ledger,
+            blobs,
+            args.case,
+            args.paths,
+            signer,
+            options=options,
+            on_result=on_result,
+            on_total=progress.total,
         )
     line = {
         "recorded": summary.recorded,
@@ -95,7 +104,7 @@ def intake_files(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
 
 
 def fixity(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
-    signer = ctx.signing_key(args.key) if args.key else None
+    signer = ctx.signing_key(args.key)
     with ctx.open_ledger() as ledger:
         report = audit_fixity(ledger, ctx.open_blobs(), signer=signer)
     if args.json:
@@ -135,21 +144,30 @@ def label(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
     return EXIT_OK
 
 
+class _Progress:
+    """A files-done bar on standard error when it is a terminal; silent otherwise."""
+
+    def __init__(self, bar: Progress | None) -> None:
+        self._bar = bar
+        self._task = bar.add_task("intake", total=None) if bar is not None else None
+
+    def total(self, files: int) -> None:
+        if self._bar is not None and self._task is not None:
+            self._bar.update(self._task, total=files)
+
+    def advance(self) -> None:
+        if self._bar is not None and self._task is not None:
+            self._bar.advance(self._task)
+
+
 @contextmanager
-def _progress(wanted: bool) -> Iterator[Callable[[], None]]:
-    """A files-done counter on standard error when it is a terminal; silent otherwise."""
+def _progress(wanted: bool) -> Iterator[_Progress]:
     if not (wanted and sys.stderr.isatty()):
-        yield lambda: None
+        yield _Progress(None)
         return
-    columns = (
-        TextColumn("intake"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-    )
-    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task("intake", total=None)
-        yield lambda: progress.advance(task)
+    columns = (TextColumn("intake"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        yield _Progress(bar)
 
 
 def _split(values: list[str]) -> list[str]:
@@ -158,7 +176,8 @@ def _split(values: list[str]) -> list[str]:
 
 def _result_line(result: FileResult) -> str:
     if result.outcome is Outcome.FAILED:
-        return f"failed: {result.source}: {result.problem}"
+        # Problems quote paths, which may hold terminal control codes: print them escaped.
+        return f"failed: {result.source}: {recorded_name(result.problem or '')}"
     return f"already recorded: {result.source} is item {result.item}"
 
 

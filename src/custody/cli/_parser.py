@@ -237,8 +237,9 @@ def _fixity(commands: argparse._SubParsersAction[_Parser]) -> None:
     )
     fixity.add_argument(
         "--key",
+        required=True,
         metavar="KEYFILE",
-        help="record the audit as a signed 'accessed' event on every item checked",
+        help="your signing key: the audit is recorded as an 'accessed' event on every item checked",
     )
     fixity.add_argument("--json", action="store_true", help="print the findings as JSON")
 

@@ -1,6 +1,6 @@
 """Evidence intake: hashing, the blob store, media facts, derived copies and labels.
 
-Pillow and exifread are imported here and in ``custody.report`` only (DESIGN.md, layers).
+Of custody's packages, only this one imports Pillow, exifread and segno.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from custody.intake._intake import (
     IntakeSummary,
     Outcome,
     intake,
+    recorded_name,
 )
 from custody.intake._labels import evidence_label, write_label
 from custody.intake._recording import derive_item, item_label
@@ -82,5 +83,6 @@ __all__ = [
     "make_derived",
     "probe_image",
     "read_exif",
+    "recorded_name",
     "write_label",
 ]

@@ -23,11 +23,11 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 import attrs
 
-from custody._fs import sync_directory
+from custody._fs import open_regular_file, sync_directory
 from custody.errors import InvalidInput, StoreError
 from custody.intake._digests import Algorithm, Digests, Readable, hash_file, hash_stream
 
@@ -48,11 +48,14 @@ class StoredBlob:
         digests: size and digests of the bytes stored.
         path: the blob's path in the store.
         created: false if the store already held these bytes (nothing was written twice).
+        repaired: true if the store held a damaged blob under this name, which the new
+            bytes replaced.
     """
 
     digests: Digests
     path: Path
     created: bool
+    repaired: bool = False
 
 
 class BlobState(enum.StrEnum):
@@ -125,31 +128,42 @@ class BlobStore:
         fd, temporary = self._new_temporary()
         try:
             digests = self._copy(source, fd, algorithms, on_chunk)
-            created = self._publish(temporary, digests.sha256)
+            created, repaired = self._publish(temporary, digests.sha256)
         finally:
             os.close(fd)  # releases the lock
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)
-        return StoredBlob(digests, self.path_of(digests.sha256), created)
+        return StoredBlob(digests, self.path_of(digests.sha256), created, repaired)
 
     def put_file(
         self,
         path: str | os.PathLike[str],
         algorithms: Iterable[Algorithm] = (Algorithm.SHA256,),
         *,
+        follow_links: bool = True,
         on_chunk: Callable[[int], None] | None = None,
     ) -> StoredBlob:
         """Store a copy of the file at ``path``; the file itself is only read.
 
+        Args:
+            path: the file; it must be a regular file (a pipe or a device never ends).
+            algorithms: digests to compute besides SHA-256.
+            follow_links: if false, a symbolic link is refused rather than followed.
+            on_chunk: called with the size of each chunk read, for progress.
+
         Raises:
-            InvalidInput: the file cannot be read (the message names it).
+            InvalidInput: the file cannot be read or is not a regular file (the message
+                names it).
             StoreError: the store could not be written.
         """
-        try:
-            with open(path, "rb", buffering=0) as source:
-                return self.put(source, algorithms, on_chunk=on_chunk)
-        except OSError as exc:
-            raise InvalidInput(f"cannot read {os.fspath(path)}: {exc.strerror or exc}") from exc
+        with open_regular_file(path, follow_links=follow_links, buffered=False) as source:
+            try:
+                return self.put(cast(Readable, source), algorithms, on_chunk=on_chunk)
+            except OSError as exc:
+                name = os.fspath(path)
+                raise InvalidInput(
+                    f"cannot read the file ({exc.strerror or exc})", field=name
+                ) from exc
 
     def open_blob(self, sha256: bytes) -> BinaryIO:
         """Open a stored blob for reading.
@@ -230,17 +244,24 @@ class BlobStore:
             raise StoreError(f"cannot write to the blob store {self.root}: {exc.strerror}") from exc
         return digests
 
-    def _publish(self, temporary: str, sha256: bytes) -> bool:
+    def _publish(self, temporary: str, sha256: bytes) -> tuple[bool, bool]:
+        """Link the synced copy under its digest; return (created, repaired)."""
         final = self.path_of(sha256)
+        created = repaired = False
         try:
             _make_directory(final.parent)
             os.link(temporary, final)
+            created = True
         except FileExistsError:
-            return False  # these bytes are stored already
+            # Stored already, by an earlier intake or a concurrent writer: trust it only
+            # if its bytes still match their name, or replace it with the good copy.
+            if self.check(sha256).state is not BlobState.INTACT:
+                os.replace(temporary, final)
+                repaired = True
         except OSError as exc:
             raise StoreError(f"cannot store blob {sha256.hex()}: {exc.strerror}") from exc
-        sync_directory(final.parent)
-        return True
+        sync_directory(final.parent)  # also makes a concurrent writer's link durable
+        return created, repaired
 
     def _clean_temporaries_once(self) -> None:
         if not self._temporaries_cleaned:

@@ -32,7 +32,7 @@ from PIL import Image, ImageCms, ImageFile, UnidentifiedImageError, features
 
 from custody._fs import sync_directory
 from custody.errors import InvalidInput
-from custody.model._values import FrozenMap, count_field, digest_field
+from custody.model import FrozenMap, count_field, digest_field
 
 __all__ = ["MAX_PIXELS", "DerivedFile", "DerivedKind", "make_derived"]
 

@@ -17,10 +17,11 @@ import os
 import queue
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import attrs
 
+from custody._fs import open_regular_file
 from custody.errors import InvalidInput, StoreError
 
 CHUNK_SIZE = 1 << 20
@@ -321,10 +322,12 @@ def hash_file(
     """Digest a file in one pass and bounded memory, changing nothing.
 
     Raises:
-        InvalidInput: the file cannot be read (the message names it).
+        InvalidInput: the file cannot be read or is not a regular file (a pipe or a device
+            would never end); the message names it.
     """
-    try:
-        with open(path, "rb", buffering=0) as stream:
-            return hash_stream(stream, algorithms, on_chunk=on_chunk)
-    except OSError as exc:
-        raise InvalidInput(f"cannot read {os.fspath(path)}: {exc.strerror or exc}") from exc
+    with open_regular_file(path, buffered=False) as stream:
+        try:
+            return hash_stream(cast(Readable, stream), algorithms, on_chunk=on_chunk)
+        except OSError as exc:
+            name = os.fspath(path)
+            raise InvalidInput(f"cannot read the file ({exc.strerror or exc})", field=name) from exc

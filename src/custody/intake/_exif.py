@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import stat
 from collections.abc import Mapping
 from datetime import datetime
 from fractions import Fraction
@@ -21,12 +20,16 @@ from typing import Any, BinaryIO, NamedTuple, cast
 import attrs
 import exifread
 
+from custody._fs import open_regular_file
 from custody.errors import InvalidInput
 from custody.intake._facts import Fact, FactSource, canonical, expect_map
-from custody.model._values import FrozenMap, check_text, text_field
+from custody.model import FrozenMap, check_text, text_field
 
 #: Most tags kept in :attr:`ExifFacts.raw`; a real camera writes a few hundred at most.
 MAX_TAGS = 2000
+#: Most characters of tag names and texts kept in ``raw`` altogether (a recorded event must
+#: stay well under the ledger's entry size limit, whatever the file claims).
+MAX_RAW_CHARS = 32 * 1024
 #: Longest text kept for one tag value, in characters.
 MAX_VALUE_CHARS = 1024
 #: Most bytes exifread may read from one file: a whole EXIF block is at most 64 KiB in a JPEG.
@@ -99,30 +102,6 @@ _TIME_NOTES = {
 
 class _ReadingStopped(Exception):
     """exifread was stopped: the EXIF data asked for more reading than it can need."""
-
-
-def open_evidence_file(path: str | os.PathLike[str]) -> BinaryIO:
-    """Open a regular file read-only without ever blocking (FIFOs and devices are refused).
-
-    Raises:
-        InvalidInput: naming the file, if it cannot be opened or is not a regular file.
-    """
-    name = os.fspath(path)
-    # O_NONBLOCK keeps open() from waiting for a writer on a FIFO; regular files ignore it.
-    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
-    try:
-        descriptor = os.open(name, flags)
-    except OSError as exc:
-        raise InvalidInput(f"cannot open the file ({exc.strerror or exc})", field=name) from exc
-    try:
-        regular = stat.S_ISREG(os.fstat(descriptor).st_mode)
-    except OSError as exc:
-        os.close(descriptor)
-        raise InvalidInput(f"cannot read the file ({exc.strerror or exc})", field=name) from exc
-    if not regular:
-        os.close(descriptor)
-        raise InvalidInput("is not a regular file", field=name)
-    return os.fdopen(descriptor, "rb")
 
 
 def _latitude(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -228,6 +207,7 @@ def _frozen_raw(value: Any) -> Mapping[str, str]:
     if not (
         len(keys) <= MAX_TAGS
         and set(map(type, keys)) | set(map(type, texts)) <= {str}
+        and sum(map(len, keys)) + sum(map(len, texts)) <= MAX_RAW_CHARS
         and min(map(len, keys), default=1) > 0
         and max(map(len, keys), default=0) <= _KEY_CHARS
         and max(map(len, texts), default=0) <= MAX_VALUE_CHARS
@@ -242,6 +222,8 @@ def _explain_raw(value: Mapping[Any, Any]) -> None:
     """Raise for the first offending raw entry (the slow path of :func:`_frozen_raw`)."""
     if len(value) > MAX_TAGS:
         raise InvalidInput(f"has more than {MAX_TAGS} tags", field="raw")
+    if sum(len(str(key)) + len(str(text)) for key, text in value.items()) > MAX_RAW_CHARS:
+        raise InvalidInput(f"holds more than {MAX_RAW_CHARS} characters", field="raw")
     for key, text in value.items():
         if not isinstance(key, str) or not key or len(key) > _KEY_CHARS or _CONTROL.search(key):
             raise InvalidInput(
@@ -402,7 +384,7 @@ def read_exif(path: str | os.PathLike[str]) -> ExifFacts:
             permission, an I/O error, a directory or device); never for its content.
     """
     name = os.fspath(path)
-    with open_evidence_file(name) as handle:
+    with open_regular_file(name) as handle:
         try:
             stream, problems = _exif_stream(handle)
             tags = _run_exifread(stream, problems) if stream is not None else {}
@@ -811,10 +793,31 @@ def _printed(tags: Mapping[str, Any], problems: list[str]) -> dict[str, str]:
     if len(raw) > MAX_TAGS:
         problems.append(f"{len(raw)} tags; only the first {MAX_TAGS} are kept")
         raw = dict(list(raw.items())[:MAX_TAGS])
+    raw = _within_budget(raw, problems)
     if _CONTROL.search("".join(raw)) or _CONTROL.search("".join(raw.values())):
         cleaned = ((_clean(key)[:_KEY_CHARS], _clean(text)) for key, text in raw.items())
         raw = {key: text for key, text in cleaned if key}
     return raw
+
+
+def _within_budget(raw: dict[str, str], problems: list[str]) -> dict[str, str]:
+    """The first tags whose names and texts fit in :data:`MAX_RAW_CHARS` characters.
+
+    A crafted file can point thousands of tags at one long string; recorded whole, they
+    would make a signed event too large to record.
+    """
+    kept: dict[str, str] = {}
+    used = 0
+    for key, text in raw.items():
+        used += len(key) + len(text)
+        if used > MAX_RAW_CHARS:
+            problems.append(
+                f"the raw tags exceed {MAX_RAW_CHARS} characters; {len(raw) - len(kept)} "
+                "are left out"
+            )
+            break
+        kept[key] = text
+    return kept
 
 
 def _one_line_problem(problems: list[str]) -> str | None:

@@ -18,7 +18,7 @@ from typing import Any, Protocol, TypeAlias, TypeVar
 import attrs
 
 from custody.errors import InvalidInput
-from custody.model._values import FrozenMap, check_text
+from custody.model import FrozenMap, check_text
 
 FactValue: TypeAlias = "str | int | bool | Mapping[str, FactValue] | tuple[FactValue, ...]"
 

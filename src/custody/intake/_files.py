@@ -23,8 +23,9 @@ class FileReport:
     """One file as intake sees it, before anything is recorded.
 
     Attributes:
-        source: the file's name as recorded: relative to the folder given to intake, or as
-            given to inspect.
+        source: the file's name as recorded: for a file in a folder given to intake, its
+            path from that folder's parent (``visit-1/IMG_0001.jpg``), for a file given
+            directly its name, and for inspect the path as given.
         digests: size and digests of its bytes.
         image: what Pillow found (format from the content, dimensions, whether it decodes).
         exif: the EXIF facts, normalised, with every raw tag.

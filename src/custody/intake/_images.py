@@ -17,10 +17,10 @@ from typing import Any, BinaryIO
 import attrs
 from PIL import Image, JpegImagePlugin, UnidentifiedImageError
 
+from custody._fs import open_regular_file
 from custody.errors import InvalidInput
-from custody.intake._exif import open_evidence_file
 from custody.intake._facts import canonical, expect_map
-from custody.model._values import check_text, text_field
+from custody.model import check_text, text_field
 
 #: Largest image, in pixels summed over all frames, that :func:`probe_image` decodes.
 #: Pillow's own limit (``Image.MAX_IMAGE_PIXELS``, twice of which raises) is left as it is
@@ -187,7 +187,7 @@ def probe_image(path: str | os.PathLike[str]) -> ImageFacts:
             permission, an I/O error, a directory or device); never for its content.
     """
     name = os.fspath(path)
-    with open_evidence_file(name) as handle:
+    with open_regular_file(name) as handle:
         try:
             return _probe(handle)
         except OSError as exc:

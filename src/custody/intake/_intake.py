@@ -17,11 +17,10 @@ from __future__ import annotations
 import collections
 import enum
 import os
-import stat
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Executor
-from itertools import islice
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +33,7 @@ from custody.intake._blobs import BlobStore
 from custody.intake._digests import Algorithm
 from custody.intake._files import FileReport, examine, modification_time
 from custody.ledger import Draft, Ledger
-from custody.model import DigitalItem, Place, utc_now
+from custody.model import DigitalItem, Place, check_text, utc_now
 
 ITEM_PREFIX = "F-"
 _SHORT_DIGITS = 16
@@ -53,7 +52,7 @@ class FileResult:
     """The outcome for one file.
 
     Attributes:
-        source: the file's recorded name (relative to the folder given).
+        source: the file's recorded name (from the given folder's parent, escaped).
         outcome: recorded, already recorded, or failed.
         item: the item reference (recorded or already recorded).
         report: what was found (absent if the file could not be read).
@@ -104,6 +103,15 @@ class IntakeSummary:
         return self.recorded + self.already_recorded + self.failed
 
 
+def _at_least_one(_: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
+    if value is not None and (type(value) is not int or value < 1):
+        raise InvalidInput("must be a whole number of at least 1", field=attribute.name)
+
+
+def _notes(_: object, attribute: attrs.Attribute[str | None], value: str | None) -> None:
+    check_text(value, attribute.name)
+
+
 @attrs.frozen
 class IntakeOptions:
     """How files are taken in.
@@ -119,11 +127,11 @@ class IntakeOptions:
     """
 
     algorithms: frozenset[Algorithm] = frozenset({Algorithm.SHA256})
-    notes: str | None = None
+    notes: str | None = attrs.field(default=None, validator=_notes)
     place: Place | None = None
     purpose: str | None = None
-    batch_files: int = 64
-    workers: int | None = None
+    batch_files: int = attrs.field(default=64, validator=_at_least_one)
+    workers: int | None = attrs.field(default=None, validator=_at_least_one)
 
 
 @attrs.frozen
@@ -131,6 +139,7 @@ class _Source:
     path: str  # where to read it
     name: str  # how to record it
     refused: str | None = None  # why it is not read at all
+    in_folder: bool = False  # found by walking a folder: links there are never followed
 
 
 @attrs.frozen
@@ -149,6 +158,7 @@ def intake(
     *,
     options: IntakeOptions | None = None,
     on_result: Callable[[FileResult], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
 ) -> IntakeSummary:
     """Take files and folders (recursively) into ``case`` as digital evidence items.
 
@@ -162,6 +172,7 @@ def intake(
         operator: who signs the ``acquired`` events (a registered actor).
         options: digests, notes, place, purpose, batching and workers.
         on_result: called with each file's result once it is durable (or has failed).
+        on_total: called once with the number of files found, before any is read.
 
     Returns:
         The counts; every file's result went to ``on_result``.
@@ -172,7 +183,7 @@ def intake(
     """
     options = options or IntakeOptions()
     run = _IntakeRun(ledger, blobs, case, operator, options, on_result)
-    return run.run(paths)
+    return run.run(paths, on_total)
 
 
 class _IntakeRun:
@@ -198,10 +209,16 @@ class _IntakeRun:
         self._bytes = 0
         self._failures: list[FileResult] = []
 
-    def run(self, paths: Iterable[str | os.PathLike[str]]) -> IntakeSummary:
+    def run(
+        self,
+        paths: Iterable[str | os.PathLike[str]],
+        on_total: Callable[[int], None] | None,
+    ) -> IntakeSummary:
         self._check_ready()
         started = time.monotonic()
         sources = list(_sources(paths))
+        if on_total is not None:
+            on_total(len(sources))
         for examined in self._examined(sources):
             self._take(examined)
             if len(self._batch) >= self._options.batch_files:
@@ -230,8 +247,7 @@ class _IntakeRun:
         if workers <= 1 or len(jobs) < 2:
             yield from map(_examine_job, jobs)
             return
-        with worker_pool(workers) as pool:
-            yield from _ordered_map(pool, jobs, window=4 * workers)
+        yield from _examine_in_pools(jobs, workers)
 
     def _take(self, examined: _Examined) -> None:
         source, report = examined.source, examined.report
@@ -239,13 +255,12 @@ class _IntakeRun:
             failed = FileResult(source.name, Outcome.FAILED, problem=examined.problem)
             self._batch.append((failed, None))
             return
-        item = self._item_reference(report.digests.sha256)
-        if item is None:
-            existing = _short_reference(report.digests.sha256)
-            known = FileResult(source.name, Outcome.ALREADY_RECORDED, existing, report)
-            self._batch.append((known, None))
-            return
         try:
+            item, new = self._item_reference(report.digests.sha256)
+            if not new:
+                known = FileResult(source.name, Outcome.ALREADY_RECORDED, item, report)
+                self._batch.append((known, None))
+                return
             draft = self._draft(item, report)
         except CustodyError as exc:  # a name or fact the model refuses: this file only
             failed = FileResult(source.name, Outcome.FAILED, report=report, problem=str(exc))
@@ -254,14 +269,14 @@ class _IntakeRun:
         self._batch_items[item] = report.digests.sha256
         self._batch.append((FileResult(source.name, Outcome.RECORDED, item, report), draft))
 
-    def _item_reference(self, sha256: bytes) -> str | None:
-        """The reference to record these bytes under, or ``None`` if the case has them."""
+    def _item_reference(self, sha256: bytes) -> tuple[str, bool]:
+        """The reference of these bytes in the case, and whether it is yet to be recorded."""
         for reference in (_short_reference(sha256), ITEM_PREFIX + sha256.hex()):
             holder = self._batch_items.get(reference) or self._recorded_digest(reference)
             if holder is None:
-                return reference
+                return reference, True
             if holder == sha256:
-                return None
+                return reference, False
         raise InvalidInput(f"item {ITEM_PREFIX}{sha256.hex()} holds other bytes", field="item")
 
     def _recorded_digest(self, reference: str) -> bytes | None:
@@ -285,17 +300,41 @@ class _IntakeRun:
 
     def _commit(self) -> None:
         drafts = [draft for _, draft in self._batch if draft is not None]
-        indexes = iter(
-            [event.index for event in self._ledger.record_many(drafts)] if drafts else []
-        )
+        indexes: Iterator[int | str]
+        try:
+            indexes = iter(
+                [event.index for event in self._ledger.record_many(drafts)] if drafts else []
+            )
+        except CustodyError:
+            # One file's event is refused (too large, say): nothing of the batch was
+            # appended, so record its files one by one and fail only that one.
+            indexes = iter(self._record_one_by_one())
         for result, draft in self._batch:
-            if draft is None:
-                self._report(result)
-                continue
-            self._bytes += draft.body.artifacts[0].size
-            self._report(attrs.evolve(result, log_index=next(indexes)))
+            index = next(indexes) if draft is not None else None
+            if isinstance(index, str):
+                result = FileResult(
+                    result.source, Outcome.FAILED, report=result.report, problem=index
+                )
+            elif index is not None and draft is not None:
+                self._bytes += draft.body.artifacts[0].size
+                result = attrs.evolve(result, log_index=index)
+            self._report(result)
         self._batch.clear()
         self._batch_items.clear()
+
+    def _record_one_by_one(self) -> list[int | str]:
+        """Each draft's log index, or why it was refused."""
+        outcomes: list[int | str] = []
+        for _, draft in self._batch:
+            if draft is None:
+                continue
+            try:
+                (recorded,) = self._ledger.record_many([draft])
+            except CustodyError as exc:
+                outcomes.append(str(exc))
+            else:
+                outcomes.append(recorded.index)
+        return outcomes
 
     def _report(self, result: FileResult) -> None:
         self._counts[result.outcome] += 1
@@ -315,11 +354,12 @@ _Job = tuple[_Source, str, frozenset[Algorithm]]
 def _examine_job(job: _Job) -> _Examined:
     """Store one file and examine the stored copy (runs in a worker process)."""
     source, blobs_root, algorithms = job
-    problem = source.refused or _not_a_regular_file(source.path)
-    if problem is not None:
-        return _Examined(source, None, problem)
+    if source.refused is not None:
+        return _Examined(source, None, source.refused)
     try:
-        stored = BlobStore(Path(blobs_root)).put_file(source.path, algorithms)
+        stored = BlobStore(Path(blobs_root)).put_file(
+            source.path, algorithms, follow_links=not source.in_folder
+        )
         report = examine(
             stored.path, stored.digests, source=source.name, modified=modification_time(source.path)
         )
@@ -328,24 +368,38 @@ def _examine_job(job: _Job) -> _Examined:
     return _Examined(source, report, None)
 
 
-def _not_a_regular_file(path: str) -> str | None:
-    """Why ``path`` cannot be taken in (reading a pipe or a device could block forever)."""
-    try:
-        mode = os.stat(path).st_mode
-    except OSError as exc:
-        return f"cannot read {path}: {exc.strerror}"
-    if not stat.S_ISREG(mode):
-        return f"{path} is not a regular file (a folder, pipe, socket or device)"
-    return None
+def _examine_in_pools(jobs: Sequence[_Job], workers: int) -> Iterator[_Examined]:
+    """Examine files on worker processes, in order, with a bounded window of jobs in flight.
+
+    A worker that dies (a decoder crashing on a hostile file, the OOM killer) breaks the
+    pool: the file at the head of the line is then examined alone in a fresh process, and
+    fails if that process dies too; the rest go to a new pool. Each break costs a pool.
+    """
+    queue = collections.deque(jobs)
+    window = 4 * workers
+    while queue:
+        with worker_pool(workers) as pool:
+            pending: collections.deque[tuple[_Job, Future[_Examined]]] = collections.deque()
+            try:
+                while queue or pending:
+                    while queue and len(pending) < window:
+                        job = queue.popleft()
+                        pending.append((job, pool.submit(_examine_job, job)))
+                    examined = pending[0][1].result()
+                    pending.popleft()
+                    yield examined
+            except BrokenProcessPool:
+                queue.extendleft(reversed([job for job, _ in pending]))
+        if queue:
+            yield _examine_alone(queue.popleft())
 
 
-def _ordered_map(pool: Executor, jobs: Iterable[_Job], window: int) -> Iterator[_Examined]:
-    # A bounded window of submitted jobs: results come back in order, memory stays flat.
-    remaining = iter(jobs)
-    pending = collections.deque(pool.submit(_examine_job, job) for job in islice(remaining, window))
-    while pending:
-        yield pending.popleft().result()
-        pending.extend(pool.submit(_examine_job, job) for job in islice(remaining, 1))
+def _examine_alone(job: _Job) -> _Examined:
+    with worker_pool(1) as pool:
+        try:
+            return pool.submit(_examine_job, job).result()
+        except BrokenProcessPool:
+            return _Examined(job[0], None, "the process examining this file died")
 
 
 def recorded_name(name: str) -> str:
@@ -387,4 +441,4 @@ def _folder_sources(folder: Path) -> Iterator[_Source]:
             path = here / name
             recorded = recorded_name((here.resolve() / name).relative_to(base).as_posix())
             refused = "a symbolic link; not followed" if path.is_symlink() else None
-            yield _Source(str(path), recorded, refused)
+            yield _Source(str(path), recorded, refused, in_folder=True)

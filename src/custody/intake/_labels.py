@@ -22,8 +22,7 @@ from PIL import Image, ImageDraw, ImageFont
 from custody.errors import CustodyError, InvalidInput
 from custody.intake._derive import create_file
 from custody.ledger import subject_of
-from custody.model._events import sorted_seals
-from custody.model._values import check_reference, check_text
+from custody.model import check_reference, check_text, sorted_seals
 
 __all__ = ["evidence_label", "write_label"]
 

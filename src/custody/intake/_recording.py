@@ -57,6 +57,7 @@ def derive_item(
             missing or changed, or they are not an image the copy can be made from.
     """
     item = _digital_item(ledger, case, parent)
+    _check_may_derive(ledger, case, parent, signer)
     check = blobs.check(item.sha256)
     if check.state is not BlobState.INTACT:
         raise InvalidInput(
@@ -68,9 +69,9 @@ def derive_item(
     if ledger.events(case, reference):
         raise InvalidInput(f"this {kind.value} copy is recorded already, as item {reference}")
     now = utc_now()
-    child = Artifact(
-        f"{kind.value} of {item.name}", derived.sha256, derived.size, derived.media_type
-    )
+    suffix = ".png" if derived.media_type == "image/png" else ".jpg"
+    # Named after the new item, not the parent's file: file names can identify people.
+    child = Artifact(reference + suffix, derived.sha256, derived.size, derived.media_type)
     details: dict[str, Any] = {
         "kind": "digital",
         "parent": {"item": parent, "sha256": item.sha256},
@@ -96,8 +97,9 @@ def item_label(
 ) -> bytes:
     """The PNG evidence label of a recorded item (case, item, seals, description, QR code).
 
-    A file item's label describes the file by size, type and digest, never by its name,
-    which can identify people.
+    A physical item's label shows the seals it carries now (after any resealing) and the
+    storage location recorded when it was acquired. A file item's label describes the file
+    by size, type and digest, never by its name, which can identify people.
 
     Args:
         ledger: the ledger holding the item.
@@ -115,7 +117,7 @@ def item_label(
         return evidence_label(
             case,
             item,
-            seals=found.seals,
+            seals=ledger.state(case, item).seals,  # the seals it carries now
             description=found.description,
             storage_location=found.storage_location,
             font=font,
@@ -123,6 +125,17 @@ def item_label(
     described = f"file, {found.size} bytes, {found.media_type or 'unknown type'}, "
     described += f"SHA-256 {found.sha256.hex()[:16]}..."
     return evidence_label(case, item, description=described, font=font)
+
+
+def _check_may_derive(ledger: Ledger, case: str, parent: str, signer: Signer) -> None:
+    """Refuse, before any copy is made, what the ledger would refuse to record."""
+    if ledger.actor(signer.key_id) is None:
+        raise InvalidInput(f"key {signer.key_id.hex()} is not a registered actor", field="signer")
+    state = ledger.state(case, parent)
+    if state.ended_by is not None:
+        raise InvalidInput(f"custody of {case}/{parent} ended ({state.ended_by})", field=parent)
+    if state.pending is not None:
+        raise InvalidInput(f"{case}/{parent} is in transit, awaiting receipt", field=parent)
 
 
 def _digital_item(ledger: Ledger, case: str, item: str) -> DigitalItem:

@@ -83,7 +83,8 @@ def sign_event(event: Event, signer: Signer, *, origin: str) -> Statement:
     """Sign ``event`` as ``signer`` for the log named ``origin``.
 
     Raises:
-        InvalidInput: if the signer is not the event's actor.
+        InvalidInput: if the signer is not the event's actor, or the signed event would be
+            larger than :data:`MAX_ENTRY_SIZE`.
     """
     if signer.key_id != event.actor:
         raise InvalidInput("the signing key is not the event's actor", field="actor")
@@ -94,6 +95,11 @@ def sign_event(event: Event, signer: Signer, *, origin: str) -> Statement:
         content_type=EVENT_CONTENT_TYPE,
         protected={CWT_CLAIMS: claims},
     )
+    if len(entry) > MAX_ENTRY_SIZE:  # readers refuse larger entries: never record one
+        raise InvalidInput(
+            f"the signed event would be {len(entry)} bytes, over the limit of {MAX_ENTRY_SIZE}",
+            field="event",
+        )
     # The payload was just encoded from ``event``: only the envelope needs reading back.
     return Statement(entry, Sign1Message.from_bytes(entry), event, origin)
 

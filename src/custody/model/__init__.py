@@ -1,7 +1,9 @@
 """Frozen value types shared by every layer: cases, items, actors, places, custody events.
 
 The model does no I/O and knows nothing of CBOR bytes or signatures; it validates on
-construction and offers ``to_dict``/``from_dict`` that never change their input.
+construction and offers ``to_dict``/``from_dict`` that never change their input. The checks
+and attrs validators it is built from (``check_text``, ``text_field``...) are public, so
+other layers' models validate the same way.
 """
 
 from custody.model._events import (
@@ -13,6 +15,7 @@ from custody.model._events import (
     EventBody,
     EventType,
     SealState,
+    sorted_seals,
 )
 from custody.model._items import (
     Case,
@@ -22,7 +25,21 @@ from custody.model._items import (
     item_from_first_event,
 )
 from custody.model._parties import Actor, Place
-from custody.model._values import from_millis, to_millis, utc_datetime, utc_now
+from custody.model._values import (
+    FrozenMap,
+    check_digest,
+    check_reference,
+    check_seal,
+    check_text,
+    count_field,
+    digest_field,
+    from_millis,
+    reference_field,
+    text_field,
+    to_millis,
+    utc_datetime,
+    utc_now,
+)
 
 __all__ = [
     "FINAL_EVENTS",
@@ -36,11 +53,21 @@ __all__ = [
     "EventBody",
     "EventType",
     "EvidenceItem",
+    "FrozenMap",
     "PhysicalItem",
     "Place",
     "SealState",
+    "check_digest",
+    "check_reference",
+    "check_seal",
+    "check_text",
+    "count_field",
+    "digest_field",
     "from_millis",
     "item_from_first_event",
+    "reference_field",
+    "sorted_seals",
+    "text_field",
     "to_millis",
     "utc_datetime",
     "utc_now",
