@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -108,3 +110,25 @@ def test_derive_and_label(sh: Shell, chain: dict[str, str]) -> None:
     assert sh("label", CASE, "ITEM-1", "--out", str(label)) == 2
     assert "refusing to overwrite" in sh.err
     assert sh("verify-ledger") == 0, sh.out
+
+
+class Terminal(io.StringIO):
+    """Standard error as a terminal would be: rich draws its progress display on it."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_intake_shows_progress_on_a_terminal_only(
+    sh: Shell, chain: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    folder = IMAGES / "jpg" / "orientation"
+    assert sh("intake", CASE, str(folder), "--key", chain["ines"]) == 0
+    drawn = terminal.getvalue()
+    assert "intake" in drawn
+    assert "4/4" in drawn  # files done out of files found
+    terminal.truncate(0)
+    assert sh("intake", CASE, str(folder), "--key", chain["ines"], "--json") == 0
+    assert terminal.getvalue() == ""  # --json output is for scripts: no display
