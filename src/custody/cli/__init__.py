@@ -6,8 +6,10 @@ on standard error, never a traceback.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 from typing import TextIO
 
@@ -53,12 +55,20 @@ def main(
 
 def run() -> None:
     """Console-script entry point."""
+    _quiet_libraries()
     code = main()
     try:
         sys.stdout.flush()
     except BrokenPipeError:
         _silence_stdout()
     sys.exit(code)
+
+
+def _quiet_libraries() -> None:
+    # Pillow warns and exifread logs about the damaged files intake exists to record; what
+    # matters of that is in each file's recorded facts, so the terminal stays readable.
+    warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.")
+    logging.getLogger("exifread").setLevel(logging.CRITICAL)
 
 
 def _silence_stdout() -> None:
