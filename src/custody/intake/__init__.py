@@ -38,6 +38,7 @@ from custody.intake._intake import (
     IntakeSummary,
     Outcome,
     intake,
+    item_reference,
     recorded_name,
 )
 from custody.intake._labels import evidence_label, write_label
@@ -80,6 +81,7 @@ __all__ = [
     "inspect_file",
     "intake",
     "item_label",
+    "item_reference",
     "make_derived",
     "probe_image",
     "read_exif",

@@ -18,7 +18,7 @@ import collections
 import enum
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -256,34 +256,20 @@ class _IntakeRun:
             self._batch.append((failed, None))
             return
         try:
-            item, new = self._item_reference(report.digests.sha256)
+            item, new = item_reference(
+                self._ledger, self._case, report.digests.sha256, pending=self._batch_items
+            )
             if not new:
                 known = FileResult(source.name, Outcome.ALREADY_RECORDED, item, report)
                 self._batch.append((known, None))
                 return
             draft = self._draft(item, report)
-        except CustodyError as exc:  # a name or fact the model refuses: this file only
+        except InvalidInput as exc:  # a name or fact the model refuses: this file only
             failed = FileResult(source.name, Outcome.FAILED, report=report, problem=str(exc))
             self._batch.append((failed, None))
             return
         self._batch_items[item] = report.digests.sha256
         self._batch.append((FileResult(source.name, Outcome.RECORDED, item, report), draft))
-
-    def _item_reference(self, sha256: bytes) -> tuple[str, bool]:
-        """The reference of these bytes in the case, and whether it is yet to be recorded."""
-        for reference in (_short_reference(sha256), ITEM_PREFIX + sha256.hex()):
-            holder = self._batch_items.get(reference) or self._recorded_digest(reference)
-            if holder is None:
-                return reference, True
-            if holder == sha256:
-                return reference, False
-        raise InvalidInput(f"item {ITEM_PREFIX}{sha256.hex()} holds other bytes", field="item")
-
-    def _recorded_digest(self, reference: str) -> bytes | None:
-        if self._ledger.state(self._case, reference).next_seq == 0:
-            return None
-        first = self._ledger.events(self._case, reference)[0].event.body
-        return first.artifacts[0].sha256 if first.artifacts else b""
 
     def _draft(self, item: str, report: FileReport) -> Draft:
         options = self._options
@@ -305,9 +291,10 @@ class _IntakeRun:
             indexes = iter(
                 [event.index for event in self._ledger.record_many(drafts)] if drafts else []
             )
-        except CustodyError:
+        except InvalidInput:
             # One file's event is refused (too large, say): nothing of the batch was
-            # appended, so record its files one by one and fail only that one.
+            # appended, so record its files one by one and fail only that one. (A failing
+            # store, StoreError, stops the intake: what was committed stays recorded.)
             indexes = iter(self._record_one_by_one())
         for result, draft in self._batch:
             index = next(indexes) if draft is not None else None
@@ -330,7 +317,7 @@ class _IntakeRun:
                 continue
             try:
                 (recorded,) = self._ledger.record_many([draft])
-            except CustodyError as exc:
+            except InvalidInput as exc:
                 outcomes.append(str(exc))
             else:
                 outcomes.append(recorded.index)
@@ -344,8 +331,33 @@ class _IntakeRun:
             self._on_result(result)
 
 
-def _short_reference(sha256: bytes) -> str:
-    return ITEM_PREFIX + sha256.hex()[:_SHORT_DIGITS]
+def item_reference(
+    ledger: Ledger, case: str, sha256: bytes, *, pending: Mapping[str, bytes] | None = None
+) -> tuple[str, bool]:
+    """The reference of a file's bytes in a case, and whether it is yet to be recorded.
+
+    ``F-`` and the first 16 hex digits of the SHA-256, or all 64 should another file hold
+    the short one. ``pending`` maps references about to be recorded to their digests.
+
+    Raises:
+        InvalidInput: if both references hold other bytes (never seen short of an attack on
+            SHA-256).
+    """
+    for reference in (ITEM_PREFIX + sha256.hex()[:_SHORT_DIGITS], ITEM_PREFIX + sha256.hex()):
+        holder = (pending or {}).get(reference) or _recorded_digest(ledger, case, reference)
+        if holder is None:
+            return reference, True
+        if holder == sha256:
+            return reference, False
+    raise InvalidInput(f"item {ITEM_PREFIX}{sha256.hex()} holds other bytes", field="item")
+
+
+def _recorded_digest(ledger: Ledger, case: str, reference: str) -> bytes | None:
+    """The SHA-256 of the file item ``reference`` holds, if it is recorded (else ``None``)."""
+    if ledger.state(case, reference).next_seq == 0:
+        return None
+    first = ledger.events(case, reference)[0].event.body
+    return first.artifacts[0].sha256 if first.artifacts else b""
 
 
 _Job = tuple[_Source, str, frozenset[Algorithm]]

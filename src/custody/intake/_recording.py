@@ -18,7 +18,7 @@ from custody.crypto import Signer
 from custody.errors import InvalidInput
 from custody.intake._blobs import BlobState, BlobStore
 from custody.intake._derive import DerivedFile, DerivedKind, make_derived
-from custody.intake._intake import ITEM_PREFIX
+from custody.intake._intake import item_reference
 from custody.intake._labels import evidence_label
 from custody.ledger import Draft, Ledger, RecordedEvent
 from custody.model import (
@@ -31,8 +31,6 @@ from custody.model import (
     item_from_first_event,
     utc_now,
 )
-
-_SHORT_DIGITS = 16
 
 
 def derive_item(
@@ -65,8 +63,8 @@ def derive_item(
             field=parent,
         )
     derived = _make_in_store(blobs, item, kind, max_side)
-    reference = ITEM_PREFIX + derived.sha256.hex()[:_SHORT_DIGITS]
-    if ledger.events(case, reference):
+    reference, new = item_reference(ledger, case, derived.sha256)
+    if not new:
         raise InvalidInput(f"this {kind.value} copy is recorded already, as item {reference}")
     now = utc_now()
     suffix = ".png" if derived.media_type == "image/png" else ".jpg"
