@@ -49,7 +49,7 @@ _INT_RANGE = range(-_UINT_END, _UINT_END)  # `in` on a range of ints is a consta
 _NEGATIVE_KEY_BASE = _UINT_END - 1
 # Bounds of the tables of map layouts already put in order (encoder and decoder).
 _LAYOUTS_KEPT = 512
-_LAYOUT_CHARS = 512
+_LAYOUT_CHARS = 4096  # enough for the 60-odd tag names of a camera's EXIF block
 
 # Tags that cbor2 5.x or 6.x turns into Python objects (datetime, Decimal, int, set, UUID, ...)
 # or resolves away (value sharing, string references, the self-describe prefix). Found by
