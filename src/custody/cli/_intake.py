@@ -182,7 +182,7 @@ def _result_line(result: FileResult) -> str:
 
 
 def _inspect_lines(facts: dict[str, Any]) -> list[str]:
-    lines = [f"{facts['file']}"]
+    lines = [recorded_name(facts["file"])]
     lines.append(f"  size:        {facts['size']} bytes")
     lines += [f"  {name + ':':<12} {value}" for name, value in facts["hashes"].items()]
     shown = {
