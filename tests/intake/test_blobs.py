@@ -166,6 +166,33 @@ def test_fixity_checks_find_intact_changed_and_missing(store: BlobStore) -> None
     assert store.check(missing.digests.sha256).state is BlobState.MISSING
 
 
+def test_an_unreadable_blob_is_not_called_missing(
+    store: BlobStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from custody.intake import _blobs
+
+    stored = store.put(io.BytesIO(b"evidence"))
+
+    def failing_disk(*_: object, **__: object) -> None:
+        raise InvalidInput("cannot read the file (Input/output error)", field=str(stored.path))
+
+    monkeypatch.setattr(_blobs, "hash_file", failing_disk)
+    assert store.check(stored.digests.sha256).state is BlobState.UNREADABLE
+
+
+def test_folders_of_derived_copies_left_by_a_crash_go(store: BlobStore) -> None:
+    left = store.root / "tmp" / "derive-crashed"
+    left.mkdir()
+    (left / "copy").write_bytes(b"half a copy")
+    fresh = store.root / "tmp" / "derive-working"
+    fresh.mkdir()
+    old = time.time() - 3600
+    os.utime(left, (old, old))
+    assert clean_stale_temporaries(store.root / "tmp") == 1
+    assert not left.exists()
+    assert fresh.exists()
+
+
 def test_stray_files_are_unexpected(store: BlobStore) -> None:
     stored = store.put(io.BytesIO(b"evidence"))
     stray = store.root / "sha256" / "notes.txt"

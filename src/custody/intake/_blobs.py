@@ -19,6 +19,7 @@ import enum
 import fcntl
 import os
 import re
+import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -64,6 +65,7 @@ class BlobState(enum.StrEnum):
     INTACT = "intact"  # present, and its bytes still hash to its name
     CHANGED = "changed"  # present, but its bytes hash to something else
     MISSING = "missing"  # expected but not there
+    UNREADABLE = "unreadable"  # there, but it cannot be read (permissions, I/O errors)
 
 
 @attrs.frozen
@@ -190,7 +192,7 @@ class BlobStore:
         try:
             found = hash_file(path, algorithms, on_chunk=on_chunk)
         except InvalidInput:
-            return BlobCheck(sha256, BlobState.MISSING)
+            return BlobCheck(sha256, BlobState.UNREADABLE)
         state = BlobState.INTACT if found.sha256 == sha256 else BlobState.CHANGED
         return BlobCheck(sha256, state, found)
 
@@ -297,19 +299,30 @@ def _locked_new_file(directory: Path) -> tuple[int, str]:
     return fd, name
 
 
+#: Folders under ``tmp/`` in which derived copies are made start with this.
+DERIVE_PREFIX = "derive-"
 #: A temporary file untouched for this long, and locked by nobody, belongs to a writer that
 #: died. (The age guards the moment between a writer creating its file and locking it.)
 STALE_AFTER_SECONDS = 60
 
 
 def clean_stale_temporaries(directory: Path, *, older_than: float = STALE_AFTER_SECONDS) -> int:
-    """Remove the temporary files of writers that died; return how many were removed."""
+    """Remove what writers that died left in ``tmp/``; return how many entries were removed.
+
+    Files go when no process holds their lock; the folders in which derived copies are
+    made go when nothing in them has changed for as long.
+    """
     removed = 0
     now = time.time()
     with contextlib.suppress(FileNotFoundError):
         for entry in os.scandir(directory):
-            if entry.is_file() and now - entry.stat().st_mtime >= older_than:
+            if now - entry.stat(follow_symlinks=False).st_mtime < older_than:
+                continue
+            if entry.is_file(follow_symlinks=False):
                 removed += _remove_if_unlocked(entry.path)
+            elif entry.is_dir(follow_symlinks=False) and entry.name.startswith(DERIVE_PREFIX):
+                shutil.rmtree(entry.path, ignore_errors=True)
+                removed += 1
     return removed
 
 

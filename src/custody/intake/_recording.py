@@ -16,7 +16,7 @@ from typing import Any
 
 from custody.crypto import Signer
 from custody.errors import InvalidInput
-from custody.intake._blobs import BlobState, BlobStore
+from custody.intake._blobs import DERIVE_PREFIX, BlobState, BlobStore
 from custody.intake._derive import DerivedFile, DerivedKind, make_derived
 from custody.intake._intake import item_reference
 from custody.intake._labels import evidence_label
@@ -154,7 +154,7 @@ def _make_in_store(
     blobs: BlobStore, item: DigitalItem, kind: DerivedKind, max_side: int
 ) -> DerivedFile:
     """Make the copy beside the store, then store it (the copy's own file is removed)."""
-    scratch = tempfile.mkdtemp(dir=blobs.root / "tmp", prefix="derive-")
+    scratch = tempfile.mkdtemp(dir=blobs.root / "tmp", prefix=DERIVE_PREFIX)
     destination = os.path.join(scratch, "copy")
     try:
         derived = make_derived(blobs.path_of(item.sha256), kind, destination, max_side=max_side)
