@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import collections
 import enum
+import functools
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -369,7 +370,7 @@ def _examine_job(job: _Job) -> _Examined:
     if source.refused is not None:
         return _Examined(source, None, source.refused)
     try:
-        stored = BlobStore(Path(blobs_root)).put_file(
+        stored = _store(blobs_root).put_file(
             source.path, algorithms, follow_links=not source.in_folder
         )
         report = examine(
@@ -378,6 +379,12 @@ def _examine_job(job: _Job) -> _Examined:
     except CustodyError as exc:
         return _Examined(source, None, str(exc))
     return _Examined(source, report, None)
+
+
+@functools.lru_cache(maxsize=8)
+def _store(root: str) -> BlobStore:
+    """One BlobStore per root and process, so stale temporaries are looked for once."""
+    return BlobStore(Path(root))
 
 
 def _examine_in_pools(jobs: Sequence[_Job], workers: int) -> Iterator[_Examined]:
