@@ -132,3 +132,16 @@ def test_intake_shows_progress_on_a_terminal_only(
     terminal.truncate(0)
     assert sh("intake", CASE, str(folder), "--key", chain["ines"], "--json") == 0
     assert terminal.getvalue() == ""  # --json output is for scripts: no display
+
+
+def test_an_interrupted_command_says_what_stays_and_exits_130(
+    sh: Shell, chain: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from custody.cli import _intake
+
+    def interrupted(*_: object, **__: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(_intake, "intake", interrupted)
+    assert sh("intake", CASE, str(GPS_PHOTO), "--key", chain["ines"]) == 130
+    assert sh.err == "interrupted: everything recorded so far stays recorded\n"

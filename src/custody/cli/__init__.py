@@ -21,6 +21,7 @@ from custody.errors import CustodyError, VerificationError
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
 
 def main(
@@ -45,6 +46,10 @@ def main(
         # The reader went away (``custody log CASE | head``): nothing more to say to it.
         _silence_stdout()
         return EXIT_FAILED
+    except KeyboardInterrupt:
+        # Appends are atomic: what was acknowledged stays, and intakes resume when re-run.
+        print("interrupted: everything recorded so far stays recorded", file=err)
+        return EXIT_INTERRUPTED
     except VerificationError as exc:
         print(f"verification failed: {exc}", file=err)
         return EXIT_FAILED
@@ -81,4 +86,4 @@ def _silence_stdout() -> None:
         pass
 
 
-__all__ = ["EXIT_BAD_INPUT", "EXIT_FAILED", "EXIT_OK", "main", "run"]
+__all__ = ["EXIT_BAD_INPUT", "EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "main", "run"]
