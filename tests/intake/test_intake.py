@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 import time
@@ -248,6 +249,37 @@ def test_a_worker_that_dies_fails_its_file_only(
     ]
     assert len(results) == len([p for p in (IMAGES / "jpg").rglob("*") if p.is_file()])
     assert verify_ledger(opened).ok
+
+
+def test_a_reader_library_failing_on_a_file_fails_that_file_only(
+    opened: Ledger, blobs: BlobStore, cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from custody.intake import _intake
+
+    examine = _intake.examine
+
+    def library_bug(path: object, digests: object, **kwargs: object) -> object:
+        if kwargs["source"] == "Nikon_D70.jpg":
+            raise ValueError("unexpected marker")  # as a decoder might on a crafted file
+        return examine(path, digests, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_intake, "examine", library_bug)
+    photos = [IMAGES / "jpg" / name for name in ("Canon_40D.jpg", "Nikon_D70.jpg")]
+    results = take(opened, blobs, cast, *photos, workers=1)
+    assert [r.outcome for r in results] == [Outcome.RECORDED, Outcome.FAILED]
+    assert results[1].problem == "examining the file failed: ValueError: unexpected marker"
+
+
+def test_inspect_names_a_reader_library_failure(monkeypatch: pytest.MonkeyPatch) -> None:
+    from custody.intake import _files, inspect_file
+
+    def library_bug(_: object) -> None:
+        raise struct.error("unpack requires a buffer of 4 bytes")
+
+    monkeypatch.setattr(_files, "read_exif", library_bug)
+    photo = IMAGES / "jpg" / "Canon_40D.jpg"
+    with pytest.raises(InvalidInput, match="examining the file failed: error: unpack requires"):
+        inspect_file(photo)
 
 
 def test_a_case_that_is_not_open_is_refused_before_reading(

@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 
-from custody.errors import InvalidInput
+from custody.errors import CustodyError, InvalidInput
 from custody.intake._digests import Algorithm, Digests, hash_file
 from custody.intake._exif import ExifFacts, read_exif
 from custody.intake._facts import Fact, FactSource
@@ -130,8 +130,21 @@ def examine(
     source: str,
     modified: datetime | None = None,
 ) -> FileReport:
-    """The media facts of the file at ``path``, whose digests are known; writes nothing."""
-    return FileReport(source, digests, probe_image(path), read_exif(path), modified)
+    """The media facts of the file at ``path``, whose digests are known; writes nothing.
+
+    Raises:
+        InvalidInput: the file cannot be read, or a reader library failed on its content
+            (the message names the file and the failure).
+    """
+    try:
+        image, exif = probe_image(path), read_exif(path)
+    except CustodyError:
+        raise
+    except Exception as exc:  # Pillow and exifread raise many kinds on crafted content
+        raise InvalidInput(
+            f"examining the file failed: {type(exc).__name__}: {exc}", field=source
+        ) from exc
+    return FileReport(source, digests, image, exif, modified)
 
 
 def inspect_file(

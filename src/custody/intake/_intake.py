@@ -378,6 +378,8 @@ def _examine_job(job: _Job) -> _Examined:
         )
     except CustodyError as exc:
         return _Examined(source, None, str(exc))
+    except Exception as exc:  # a reader library failing on crafted content fails this file only
+        return _Examined(source, None, f"examining the file failed: {type(exc).__name__}: {exc}")
     return _Examined(source, report, None)
 
 
