@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from custody.errors import InvalidInput
 
@@ -90,3 +92,60 @@ def open_regular_file(
         os.close(descriptor)
         raise InvalidInput("is not a regular file (a folder, pipe, socket or device)", field=name)
     return os.fdopen(descriptor, "rb", buffering=-1 if buffered else 0)
+
+
+def refuse_existing(path: Path, error: type[InvalidInput] = InvalidInput) -> None:
+    """Refuse early, before work whose result ``path`` is to hold."""
+    if os.path.lexists(path):
+        raise error("refusing to overwrite an existing file", field=str(path))
+
+
+def create_new_file(
+    path: Path,
+    fill: Callable[[IO[bytes]], object],
+    *,
+    mode: int = 0o600,
+    error: type[InvalidInput] = InvalidInput,
+) -> None:
+    """Create ``path`` with what ``fill`` writes, atomically and durably; never overwrite.
+
+    ``fill`` writes into a temporary file in ``path``'s directory, which is given ``mode``,
+    flushed, synced and then linked into place: ``path`` appears complete or not at all,
+    and an existing file is never replaced. The temporary file is removed on any error.
+
+    Raises:
+        error: ``path`` exists, or cannot be created or written (the message names it);
+            whatever ``fill`` raises otherwise passes through.
+    """
+    refuse_existing(path, error)
+    try:
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise error(f"cannot create the file ({exc.strerror})", field=str(path)) from exc
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            if hasattr(os, "fchmod"):
+                os.fchmod(handle.fileno(), mode)
+            fill(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        _link_into_place(temporary, path, error)
+    except OSError as exc:
+        raise error(f"cannot write the file ({exc.strerror or exc})", field=str(path)) from exc
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+    sync_directory(path.parent)
+
+
+def _link_into_place(temporary: str, path: Path, error: type[InvalidInput]) -> None:
+    # A hard link is an atomic "create if absent": unlike os.replace it cannot clobber a file
+    # that appeared since refuse_existing() looked.
+    try:
+        os.link(temporary, path)
+    except FileExistsError as exc:
+        raise error("refusing to overwrite an existing file", field=str(path)) from exc
+    except OSError:
+        # No hard links on this file system (FAT, some network mounts): check, then rename.
+        refuse_existing(path, error)
+        os.replace(temporary, path)

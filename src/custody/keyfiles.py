@@ -8,12 +8,10 @@ replace an existing file.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 from pathlib import Path
 
-from custody._fs import read_limited, sync_directory
+from custody._fs import create_new_file, read_limited
 from custody.crypto import MAX_KEY_FILE_SIZE, PublicKey, SigningKey
 from custody.errors import InvalidInput, KeyFileError
 
@@ -113,42 +111,4 @@ def write_new_file(path: Path, data: bytes, *, mode: int = 0o600) -> None:
     Raises:
         KeyFileError: the file exists or cannot be written.
     """
-    if os.path.lexists(path):
-        raise KeyFileError("refusing to overwrite an existing file", field=str(path))
-    directory = path.parent
-    try:
-        fd, temp_name = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise KeyFileError(f"cannot create file ({exc.strerror})", field=str(path)) from exc
-    try:
-        _write_and_sync(fd, data, mode)
-        _publish(temp_name, path)
-    except OSError as exc:
-        raise KeyFileError(f"cannot write file ({exc.strerror})", field=str(path)) from exc
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp_name)
-    sync_directory(directory)
-
-
-def _write_and_sync(fd: int, data: bytes, mode: int) -> None:
-    with os.fdopen(fd, "wb") as handle:
-        if hasattr(os, "fchmod"):
-            os.fchmod(handle.fileno(), mode)
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
-def _publish(temp_name: str, path: Path) -> None:
-    # A hard link is an atomic "create if absent": unlike os.replace it cannot clobber a file
-    # that appeared since the lexists() check in write_new_file.
-    try:
-        os.link(temp_name, path)
-    except FileExistsError as exc:
-        raise KeyFileError("refusing to overwrite an existing file", field=str(path)) from exc
-    except OSError:
-        # No hard links on this filesystem (FAT, some network mounts): check, then rename.
-        if os.path.lexists(path):
-            raise KeyFileError("refusing to overwrite an existing file", field=str(path)) from None
-        os.replace(temp_name, path)
+    create_new_file(path, lambda handle: handle.write(data), mode=mode, error=KeyFileError)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from custody._fs import read_limited
+from custody._fs import read_limited, refuse_existing
 from custody.cli._context import Context, parse_time
 from custody.cli._intake import COMMANDS as INTAKE_COMMANDS
 from custody.cli._parser import EVENT_COMMANDS
@@ -34,7 +33,7 @@ def init(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
 
 def keys_new(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
     for path in filter(None, (args.out, args.public_out)):
-        _refuse_existing(Path(path))
+        refuse_existing(Path(path))
     key = SigningKey.generate()
     passphrase = None if args.unencrypted else ctx.passphrase(args.out, confirm=True)
     save_signing_key(key, args.out, passphrase, allow_unencrypted=args.unencrypted)
@@ -196,7 +195,7 @@ def log(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
 
 def checkpoint(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
     if args.out:
-        _refuse_existing(Path(args.out))
+        refuse_existing(Path(args.out))
     signer = ctx.signing_key(args.key)
     with ctx.open_ledger() as ledger:
         note = ledger.checkpoint(signer)
@@ -248,12 +247,6 @@ def _place(name: str | None) -> Place | None:
 
 def _print(out: TextIO, lines: list[str]) -> None:
     out.write("".join(line + "\n" for line in lines))
-
-
-def _refuse_existing(path: Path) -> None:
-    """Check an output path before doing work whose result it is to hold."""
-    if os.path.lexists(path):
-        raise InvalidInput("exists already; refusing to overwrite", field=str(path))
 
 
 def _write_new(path: Path, data: bytes) -> None:

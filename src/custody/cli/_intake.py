@@ -7,7 +7,6 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any, TextIO
 
 from rich.console import Console
@@ -28,8 +27,8 @@ from custody.intake import (
     intake,
     item_label,
     recorded_name,
+    write_label,
 )
-from custody.keyfiles import write_new_file
 from custody.model import Place
 
 EXIT_OK = 0
@@ -139,7 +138,7 @@ def derive(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
 def label(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
     with ctx.open_ledger() as ledger:
         png = item_label(ledger, args.case, args.item, font=args.font)
-    write_new_file(Path(args.out), png, mode=0o644)
+    write_label(args.out, png)
     print(f"Wrote the label of {args.case}/{args.item} to {args.out}", file=out)
     return EXIT_OK
 

@@ -20,7 +20,6 @@ import hashlib
 import io
 import os
 import struct
-import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
@@ -30,7 +29,7 @@ import attrs
 import PIL
 from PIL import Image, ImageCms, ImageFile, UnidentifiedImageError, features
 
-from custody._fs import sync_directory
+from custody._fs import create_new_file, refuse_existing
 from custody.errors import InvalidInput
 from custody.model import FrozenMap, count_field, digest_field
 
@@ -195,7 +194,7 @@ def make_derived(
     _check_int(quality, "quality", 100)
     _check_int(max_pixels, "max_pixels", 2**40)
     target = Path(destination)
-    _refuse_existing(target)  # before decoding, which may take a while
+    refuse_existing(target)  # before decoding, which may take a while
     name = os.fspath(source)
     # Encoded inside the with block: when no pixel needed changing, the picture is the
     # opened image itself, which closing the file would discard.
@@ -212,11 +211,6 @@ def make_derived(
 def _check_int(value: Any, field: str, maximum: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= maximum:
         raise InvalidInput(f"must be an integer from 1 to {maximum}", field=field)
-
-
-def _refuse_existing(path: Path) -> None:
-    if os.path.lexists(path):
-        raise InvalidInput("already exists; refusing to overwrite it", field=str(path))
 
 
 # --- decoding ------------------------------------------------------------------------------
@@ -485,16 +479,8 @@ class _HashingWriter:
 
 
 def create_file(path: Path, fill: Callable[[IO[bytes]], object]) -> tuple[bytes, int]:
-    """Create the new file ``path`` with what ``fill`` writes; atomically and durably.
-
-    ``fill`` writes into a temporary file in ``path``'s directory, which is flushed, synced
-    and then linked into place; ``path`` appears complete or not at all, readable by its
-    owner only (0o600), and an existing file is never replaced. On any error the temporary
-    file is removed.
-
-    Args:
-        path: the file to create.
-        fill: writes the contents to the binary file object it is given.
+    """Create the new file ``path`` (owner-only) with what ``fill`` writes; atomically and
+    durably, never replacing a file (see :func:`custody._fs.create_new_file`).
 
     Returns:
         The SHA-256 and the size of the bytes written.
@@ -503,35 +489,13 @@ def create_file(path: Path, fill: Callable[[IO[bytes]], object]) -> tuple[bytes,
         InvalidInput: ``path`` exists, or cannot be created or written (the message names
             it); whatever ``fill`` raises otherwise passes through.
     """
-    _refuse_existing(path)
-    try:
-        fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise InvalidInput(f"cannot create the file ({exc.strerror})", field=str(path)) from exc
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            writer = _HashingWriter(handle)
-            fill(cast(IO[bytes], writer))
-            handle.flush()
-            os.fsync(handle.fileno())
-        _publish(temp_name, path)
-    except OSError as exc:
-        raise InvalidInput(f"cannot write the file ({exc})", field=str(path)) from exc
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp_name)
-    sync_directory(path.parent)
+    writer: _HashingWriter | None = None
+
+    def hashing_fill(handle: IO[bytes]) -> None:
+        nonlocal writer
+        writer = _HashingWriter(cast(BinaryIO, handle))
+        fill(cast(IO[bytes], writer))
+
+    create_new_file(path, hashing_fill)
+    assert writer is not None  # create_new_file returned, so fill ran
     return writer.hash.digest(), writer.size
-
-
-def _publish(temp_name: str, path: Path) -> None:
-    # A hard link is an atomic "create if absent": unlike os.replace it cannot clobber a file
-    # that appeared since the first check.
-    try:
-        os.link(temp_name, path)
-    except FileExistsError:
-        raise InvalidInput("already exists; refusing to overwrite it", field=str(path)) from None
-    except OSError:
-        # No hard links on this file system (FAT, some network mounts): check, then rename.
-        _refuse_existing(path)
-        os.replace(temp_name, path)
