@@ -22,8 +22,8 @@ import exifread
 
 from custody._fs import open_regular_file
 from custody.errors import InvalidInput
-from custody.intake._facts import Fact, FactSource, canonical, expect_map
-from custody.model import FrozenMap, check_text, text_field
+from custody.intake._facts import Fact, FactSource, canonical
+from custody.model import FrozenMap, expect_map, text_field
 
 #: Most tags kept in :attr:`ExifFacts.raw`; a real camera writes a few hundred at most.
 MAX_TAGS = 2000
@@ -237,12 +237,6 @@ def _explain_raw(value: Mapping[Any, Any]) -> None:
     raise InvalidInput("holds a value that is not text", field="raw")  # a str subclass
 
 
-def _one_line(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    check_text(value, attribute.name, limit=_PROBLEM_CHARS)
-    if value is not None and "\n" in value:
-        raise InvalidInput("must be one line", field=attribute.name)
-
-
 @attrs.frozen
 class ExifFacts:
     """The EXIF facts of one file, normalised, plus every tag as exifread printed it.
@@ -288,7 +282,9 @@ class ExifFacts:
     width: int | None = attrs.field(default=None, validator=_optional_int(1, 2**32 - 1))
     height: int | None = attrs.field(default=None, validator=_optional_int(1, 2**32 - 1))
     raw: Mapping[str, str] = attrs.field(factory=FrozenMap, converter=_frozen_raw)
-    problem: str | None = attrs.field(default=None, validator=_one_line)
+    problem: str | None = attrs.field(
+        default=None, validator=text_field(_PROBLEM_CHARS, one_line=True)
+    )
 
     def __attrs_post_init__(self) -> None:
         if (self.captured_at is None) != (self.captured_at_tag is None):

@@ -18,7 +18,7 @@ from typing import Any, Protocol, TypeAlias, TypeVar
 import attrs
 
 from custody.errors import InvalidInput
-from custody.model import FrozenMap, check_text
+from custody.model import FrozenMap, check_text, enum_member, expect_map
 
 FactValue: TypeAlias = "str | int | bool | Mapping[str, FactValue] | tuple[FactValue, ...]"
 
@@ -106,11 +106,7 @@ def _key(key: Any, field: str) -> str:
 
 
 def _source(value: Any) -> FactSource:
-    try:
-        return FactSource(value)
-    except ValueError:
-        allowed = ", ".join(s.value for s in FactSource)
-        raise InvalidInput(f"{value!r} is not one of: {allowed}", field="source") from None
+    return enum_member(FactSource, value, "source")
 
 
 def _note(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -152,29 +148,6 @@ class Fact:
         fields = expect_map(data, "fact", required={"value", "source"}, optional={"note"})
         fact = cls(fields["value"], fields["source"], fields.get("note"))
         return canonical(fact, data, "fact")
-
-
-def expect_map(
-    data: Any,
-    what: str,
-    *,
-    required: frozenset[str] | set[str],
-    optional: frozenset[str] | set[str],
-) -> dict[str, Any]:
-    """A shallow copy of a decoded map after checking its keys; the input is never changed.
-
-    Raises:
-        InvalidInput: if ``data`` is not a dict, lacks a required key or has an unknown one.
-    """
-    if not isinstance(data, dict):
-        raise InvalidInput("must be a map", field=what)
-    keys = data.keys()
-    if not keys >= required:
-        raise InvalidInput(f"is missing {sorted(required - keys)}", field=what)
-    unknown = keys - required - optional
-    if unknown:
-        raise InvalidInput(f"has unknown keys {sorted(map(str, unknown))}", field=what)
-    return dict(data)
 
 
 def canonical(built: _D, data: dict[str, Any], what: str) -> _D:

@@ -19,8 +19,8 @@ from PIL import Image, JpegImagePlugin, UnidentifiedImageError
 
 from custody._fs import open_regular_file
 from custody.errors import InvalidInput
-from custody.intake._facts import canonical, expect_map
-from custody.model import check_text, text_field
+from custody.intake._facts import canonical
+from custody.model import enum_member, expect_map, text_field
 
 #: Largest image, in pixels summed over all frames, that :func:`probe_image` decodes.
 #: Pillow's own limit (``Image.MAX_IMAGE_PIXELS``, twice of which raises) is left as it is
@@ -58,11 +58,7 @@ class DecodeState(enum.StrEnum):
 
 
 def _decode_state(value: Any) -> DecodeState:
-    try:
-        return DecodeState(value)
-    except ValueError:
-        allowed = ", ".join(state.value for state in DecodeState)
-        raise InvalidInput(f"{value!r} is not one of: {allowed}", field="decodes") from None
+    return enum_member(DecodeState, value, "decodes")
 
 
 def _media_type(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -73,12 +69,6 @@ def _media_type(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
 def _count(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if value is not None and (type(value) is not int or not 1 <= value < 2**63):
         raise InvalidInput("must be a positive integer", field=attribute.name)
-
-
-def _one_line(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    check_text(value, attribute.name, limit=_PROBLEM_CHARS)
-    if value is not None and "\n" in value:
-        raise InvalidInput("must be one line", field=attribute.name)
 
 
 @attrs.frozen
@@ -103,7 +93,9 @@ class ImageFacts:
     height: int | None = attrs.field(validator=_count)
     frames: int | None = attrs.field(validator=_count)
     decodes: DecodeState = attrs.field(converter=_decode_state)
-    problem: str | None = attrs.field(default=None, validator=_one_line)
+    problem: str | None = attrs.field(
+        default=None, validator=text_field(_PROBLEM_CHARS, one_line=True)
+    )
 
     def __attrs_post_init__(self) -> None:
         if (self.width is None) != (self.height is None):

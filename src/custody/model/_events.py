@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 import attrs
 
@@ -24,6 +24,8 @@ from custody.model._values import (
     check_seal,
     count_field,
     digest_field,
+    enum_member,
+    expect_map,
     from_millis,
     reference_field,
     text_field,
@@ -32,7 +34,6 @@ from custody.model._values import (
 )
 
 FORMAT_VERSION = 1
-_E = TypeVar("_E", bound=enum.StrEnum)
 
 
 class EventType(enum.StrEnum):
@@ -85,7 +86,7 @@ class Artifact:
     @classmethod
     def from_dict(cls, data: Any) -> Artifact:
         """Build an artifact from :meth:`to_dict` output."""
-        fields = _expect_map(
+        fields = expect_map(
             data, "artifact", required={"name", "sha256", "size"}, optional={"media_type"}
         )
         return cls(**fields)
@@ -258,7 +259,7 @@ class Event:
         Raises:
             InvalidInput: naming the first offending field.
         """
-        fields = _expect_map(data, "event", required=_REQUIRED, optional=_OPTIONAL)
+        fields = expect_map(data, "event", required=_REQUIRED, optional=_OPTIONAL)
         version, millis = fields["v"], fields["time"]
         if type(version) is not int or version != FORMAT_VERSION:
             raise InvalidInput(f"unsupported event format version {version!r}", field="v")
@@ -267,12 +268,14 @@ class Event:
         get = fields.get
         place, seal_state, artifacts = get("place"), get("seal_state"), get("artifacts")
         body = EventBody(
-            type=_enum(EventType, fields["type"], "type"),
+            type=enum_member(EventType, fields["type"], "type"),
             time=from_millis(millis),
             place=None if place is None else Place.from_dict(place),
             purpose=get("purpose"),
             seals=_list(get("seals", []), "seals"),
-            seal_state=None if seal_state is None else _enum(SealState, seal_state, "seal_state"),
+            seal_state=None
+            if seal_state is None
+            else enum_member(SealState, seal_state, "seal_state"),
             condition=get("condition"),
             counterparty=get("counterparty"),
             description=get("description"),
@@ -316,33 +319,6 @@ _OPTIONAL = frozenset(
         "details",
     }
 )
-
-
-def _expect_map(
-    data: Any,
-    what: str,
-    *,
-    required: frozenset[str] | set[str],
-    optional: frozenset[str] | set[str],
-) -> dict[str, Any]:
-    """Copy a decoded map after checking its keys; the caller's dict is never changed."""
-    if not isinstance(data, dict):
-        raise InvalidInput("must be a map", field=what)
-    keys = data.keys()
-    if not keys >= required:
-        raise InvalidInput(f"is missing {sorted(required - keys)}", field=what)
-    unknown = keys - required - optional
-    if unknown:
-        raise InvalidInput(f"has unknown keys {sorted(map(str, unknown))}", field=what)
-    return dict(data)
-
-
-def _enum(kind: type[_E], value: Any, field: str) -> _E:
-    try:
-        return kind(value)
-    except ValueError:
-        allowed = ", ".join(m.value for m in kind)
-        raise InvalidInput(f"{value!r} is not one of: {allowed}", field=field) from None
 
 
 def _list(value: Any, field: str) -> list[Any]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import enum
 import re
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -135,11 +136,13 @@ class FrozenMap(Mapping[str, Any]):
 AttrsValidator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
 
-def text_field(limit: int = MAX_TEXT) -> AttrsValidator:
-    """Validator for optional free text of at most ``limit`` characters."""
+def text_field(limit: int = MAX_TEXT, *, one_line: bool = False) -> AttrsValidator:
+    """Validator for optional free text of at most ``limit`` characters (one line if asked)."""
 
     def validate(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         check_text(value, attribute.name, limit=limit)
+        if one_line and value is not None and "\n" in value:
+            raise InvalidInput("must be one line", field=attribute.name)
 
     return validate
 
@@ -167,3 +170,43 @@ def count_field(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     """Validator for a non-negative integer (bools refused)."""
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**63:
         raise InvalidInput("must be a non-negative integer", field=attribute.name)
+
+
+# Readers of decoded maps, for every model's from_dict.
+_E = TypeVar("_E", bound=enum.Enum)
+
+
+def expect_map(
+    data: Any,
+    what: str,
+    *,
+    required: frozenset[str] | set[str],
+    optional: frozenset[str] | set[str],
+) -> dict[str, Any]:
+    """A shallow copy of a decoded map after checking its keys; the input is never changed.
+
+    Raises:
+        InvalidInput: if ``data`` is not a dict, lacks a required key or has an unknown one.
+    """
+    if not isinstance(data, dict):
+        raise InvalidInput("must be a map", field=what)
+    keys = data.keys()
+    if not keys >= required:
+        raise InvalidInput(f"is missing {sorted(required - keys)}", field=what)
+    unknown = keys - required - optional
+    if unknown:
+        raise InvalidInput(f"has unknown keys {sorted(map(str, unknown))}", field=what)
+    return dict(data)
+
+
+def enum_member(kind: type[_E], value: Any, field: str) -> _E:
+    """The member of ``kind`` whose value is ``value``.
+
+    Raises:
+        InvalidInput: naming ``field`` and the allowed values.
+    """
+    try:
+        return kind(value)
+    except ValueError:
+        allowed = ", ".join(m.value for m in kind)
+        raise InvalidInput(f"{value!r} is not one of: {allowed}", field=field) from None
