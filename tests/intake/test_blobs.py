@@ -15,6 +15,7 @@ import pytest
 
 from custody.errors import InvalidInput, StoreError
 from custody.intake import Algorithm, BlobState, BlobStore, _digests, clean_stale_temporaries
+from fake_streams import DyingStream
 
 IMAGES = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "images"
 PHOTO = IMAGES / "jpg" / "gps" / "DSCN0010.jpg"
@@ -78,25 +79,9 @@ def test_concurrent_writers_of_the_same_bytes_leave_one_blob(store: BlobStore) -
     assert blob.read_bytes() == data
 
 
-class DyingSource(io.RawIOBase):
-    def __init__(self, good: int) -> None:
-        self.left = good
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: bytearray) -> int:  # type: ignore[override]
-        if self.left <= 0:
-            raise OSError(errno.EIO, "Input/output error")
-        count = min(len(buffer), self.left)
-        buffer[:count] = b"p" * count
-        self.left -= count
-        return count
-
-
 def test_a_source_failing_half_way_leaves_nothing(store: BlobStore) -> None:
     with pytest.raises(OSError, match="Input/output error"):
-        store.put(DyingSource(2 * _digests.CHUNK_SIZE + 5))
+        store.put(DyingStream(2 * _digests.CHUNK_SIZE + 5))
     assert files_under(store.root) == []
 
 

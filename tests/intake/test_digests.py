@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import io
 import os
@@ -17,6 +16,7 @@ from hypothesis import strategies as st
 
 from custody.errors import InvalidInput, StoreError
 from custody.intake import Algorithm, Digests, _digests, algorithms_from, hash_file, hash_stream
+from fake_streams import DyingStream, Zeros
 
 IMAGES = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "images"
 SAMPLES = sorted(path for path in IMAGES.rglob("*") if path.suffix in {".jpg", ".tiff"})
@@ -77,27 +77,9 @@ def test_the_copy_holds_exactly_the_bytes_hashed(tmp_path: Path) -> None:
     assert digests.sha256 == hashlib.sha256(data).digest()
 
 
-class FailingStream(io.RawIOBase):
-    """Gives ``good`` bytes, then fails as a dying disk would."""
-
-    def __init__(self, good: int) -> None:
-        self.left = good
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: bytearray) -> int:  # type: ignore[override]
-        if self.left <= 0:
-            raise OSError(errno.EIO, "Input/output error")
-        count = min(len(buffer), self.left)
-        buffer[:count] = b"x" * count
-        self.left -= count
-        return count
-
-
 def test_a_read_error_is_raised_and_nothing_hangs() -> None:
     with pytest.raises(OSError, match="Input/output error"):
-        hash_stream(FailingStream(5 * _digests.CHUNK_SIZE), ALL)
+        hash_stream(DyingStream(5 * _digests.CHUNK_SIZE), ALL)
 
 
 def test_a_write_error_is_a_store_error(tmp_path: Path) -> None:
@@ -107,22 +89,6 @@ def test_a_write_error_is_a_store_error(tmp_path: Path) -> None:
             hash_stream(io.BytesIO(b"y" * (4 * _digests.CHUNK_SIZE)), copy_to=read_only)
     finally:
         os.close(read_only)
-
-
-class Zeros(io.RawIOBase):
-    """A long stream that exists only as it is read."""
-
-    def __init__(self, size: int) -> None:
-        self.left = size
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: bytearray) -> int:  # type: ignore[override]
-        count = min(len(buffer), self.left)
-        buffer[:count] = bytes(count)
-        self.left -= count
-        return count
 
 
 def test_memory_stays_bounded_whatever_the_size() -> None:
