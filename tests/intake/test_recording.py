@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 from custody.errors import InvalidInput
 from custody.intake import (
+    BlobState,
     BlobStore,
     DerivedKind,
     FileResult,
@@ -58,6 +60,9 @@ def test_a_privacy_safe_copy_is_a_new_item_linked_to_its_parent(
     accessed = ledger.events("CASE-1", photo_item)[-1].event
     assert accessed.type is EventType.ACCESSED
     assert accessed.body.purpose == f"privacy-safe copy made as item {event.item}"
+    assert blobs.check(copy.sha256).state is BlobState.INTACT  # linked in, hash and all
+    assert stat.S_IMODE(blobs.path_of(copy.sha256).stat().st_mode) == 0o444
+    assert list((blobs.root / "tmp").iterdir()) == []
     with blobs.open_blob(copy.sha256) as stored:
         tags = exifread.process_file(stored, details=False)
     assert not [name for name in tags if name.startswith("GPS")]

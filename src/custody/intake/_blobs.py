@@ -137,6 +137,27 @@ class BlobStore:
                 os.unlink(temporary)
         return StoredBlob(digests, self.path_of(digests.sha256), created, repaired)
 
+    def adopt(self, path: Path, sha256: bytes) -> bool:
+        """Store a complete, synced file written under ``tmp/`` whose SHA-256 its writer
+        computed while writing it, by linking it in rather than copying it.
+
+        The file is made read-only and linked under its digest (or, as in :meth:`put`, a
+        damaged blob of that name is replaced); ``path`` itself is then removed.
+
+        Returns:
+            Whether the store did not hold these bytes before.
+
+        Raises:
+            StoreError: the file could not be linked into the store.
+        """
+        try:
+            os.chmod(path, _READ_ONLY)
+            created, _ = self._publish(os.fspath(path), sha256)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
+        return created
+
     def put_file(
         self,
         path: str | os.PathLike[str],

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from pathlib import Path
 from typing import Any
 
 from custody.crypto import Signer
@@ -153,14 +154,12 @@ def _first_event(ledger: Ledger, case: str, item: str) -> RecordedEvent:
 def _make_in_store(
     blobs: BlobStore, item: DigitalItem, kind: DerivedKind, max_side: int
 ) -> DerivedFile:
-    """Make the copy beside the store, then store it (the copy's own file is removed)."""
+    """Make the copy under the store's ``tmp/`` and link it in: written and hashed once."""
     scratch = tempfile.mkdtemp(dir=blobs.root / "tmp", prefix=DERIVE_PREFIX)
-    destination = os.path.join(scratch, "copy")
+    destination = Path(scratch) / "copy"
     try:
         derived = make_derived(blobs.path_of(item.sha256), kind, destination, max_side=max_side)
-        stored = blobs.put_file(destination)
-        if stored.digests.sha256 != derived.sha256:
-            raise InvalidInput("the copy changed while it was stored", field=item.reference)
+        blobs.adopt(destination, derived.sha256)
         return derived
     finally:
         with contextlib.suppress(FileNotFoundError):
