@@ -286,43 +286,32 @@ class _IntakeRun:
         return Draft(self._case, item, body, self._operator)
 
     def _commit(self) -> None:
-        drafts = [draft for _, draft in self._batch if draft is not None]
-        indexes: Iterator[int | str]
         try:
-            indexes = iter(
-                [event.index for event in self._ledger.record_many(drafts)] if drafts else []
-            )
+            self._append(self._batch)
         except InvalidInput:
             # One file's event is refused (too large, say): nothing of the batch was
-            # appended, so record its files one by one and fail only that one. (A failing
+            # appended, so append its files one by one and fail only that one. (A failing
             # store, StoreError, stops the intake: what was committed stays recorded.)
-            indexes = iter(self._record_one_by_one())
-        for result, draft in self._batch:
-            index = next(indexes) if draft is not None else None
-            if isinstance(index, str):
-                result = FileResult(
-                    result.source, Outcome.FAILED, report=result.report, problem=index
-                )
-            elif index is not None and draft is not None:
-                self._bytes += draft.body.artifacts[0].size
-                result = attrs.evolve(result, log_index=index)
-            self._report(result)
+            for result, draft in self._batch:
+                try:
+                    self._append([(result, draft)])
+                except InvalidInput as exc:
+                    failed = FileResult(
+                        result.source, Outcome.FAILED, report=result.report, problem=str(exc)
+                    )
+                    self._report(failed)
         self._batch.clear()
         self._batch_items.clear()
 
-    def _record_one_by_one(self) -> list[int | str]:
-        """Each draft's log index, or why it was refused."""
-        outcomes: list[int | str] = []
-        for _, draft in self._batch:
-            if draft is None:
-                continue
-            try:
-                (recorded,) = self._ledger.record_many([draft])
-            except InvalidInput as exc:
-                outcomes.append(str(exc))
-            else:
-                outcomes.append(recorded.index)
-        return outcomes
+    def _append(self, entries: list[tuple[FileResult, Draft | None]]) -> None:
+        """Append the entries' events in one transaction, then report every result in order."""
+        drafts = [draft for _, draft in entries if draft is not None]
+        recorded = iter(self._ledger.record_many(drafts) if drafts else [])
+        for result, draft in entries:
+            if draft is not None:
+                self._bytes += draft.body.artifacts[0].size
+                result = attrs.evolve(result, log_index=next(recorded).index)
+            self._report(result)
 
     def _report(self, result: FileResult) -> None:
         self._counts[result.outcome] += 1
