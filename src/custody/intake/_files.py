@@ -13,7 +13,7 @@ from custody.errors import CustodyError, InvalidInput
 from custody.intake._digests import Algorithm, Digests, hash_file
 from custody.intake._exif import ExifFacts, read_exif
 from custody.intake._facts import Fact, FactSource
-from custody.intake._images import DecodeState, ImageFacts, probe_image
+from custody.intake._images import ImageFacts, probe_image
 
 _UNVERIFIED_FILE_TIME = "file system time, unverified"
 
@@ -116,11 +116,6 @@ class FileReport:
             "facts": {name: fact.to_dict() for name, fact in sorted(self.facts().items())},
             "raw_tags": dict(exif.raw),
         }
-
-    @property
-    def decodes_completely(self) -> bool:
-        """Whether the file is an image that decodes to its last pixel."""
-        return self.image.decodes is DecodeState.COMPLETE
 
 
 def examine(
