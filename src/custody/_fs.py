@@ -6,7 +6,7 @@ import contextlib
 import os
 import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, BinaryIO
 
@@ -53,6 +53,25 @@ def read_limited(
     if len(data) > limit:
         raise error(f"{what} larger than {limit // 1024} KiB", field=source)
     return data
+
+
+@contextlib.contextmanager
+def reading_regular_file(
+    path: str | os.PathLike[str], *, follow_links: bool = True, buffered: bool = True
+) -> Iterator[BinaryIO]:
+    """Read a regular file: :func:`open_regular_file`, and the operating system's errors
+    while the block reads it (an I/O error, say) reported as ``InvalidInput`` naming it.
+
+    OSErrors without an errno come from libraries, not the system, and pass unchanged.
+    """
+    name = os.fspath(path)
+    with open_regular_file(name, follow_links=follow_links, buffered=buffered) as handle:
+        try:
+            yield handle
+        except OSError as exc:
+            if exc.errno is None:
+                raise
+            raise InvalidInput(f"cannot read the file ({exc.strerror})", field=name) from exc
 
 
 def open_regular_file(

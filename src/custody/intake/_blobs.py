@@ -28,7 +28,7 @@ from typing import BinaryIO, cast
 
 import attrs
 
-from custody._fs import open_regular_file, sync_directory
+from custody._fs import reading_regular_file, sync_directory
 from custody.errors import InvalidInput, StoreError
 from custody.intake._digests import Algorithm, Digests, Readable, hash_file, hash_stream
 
@@ -179,14 +179,8 @@ class BlobStore:
                 names it).
             StoreError: the store could not be written.
         """
-        with open_regular_file(path, follow_links=follow_links, buffered=False) as source:
-            try:
-                return self.put(cast(Readable, source), algorithms, on_chunk=on_chunk)
-            except OSError as exc:
-                name = os.fspath(path)
-                raise InvalidInput(
-                    f"cannot read the file ({exc.strerror or exc})", field=name
-                ) from exc
+        with reading_regular_file(path, follow_links=follow_links, buffered=False) as source:
+            return self.put(cast(Readable, source), algorithms, on_chunk=on_chunk)
 
     def open_blob(self, sha256: bytes) -> BinaryIO:
         """Open a stored blob for reading.

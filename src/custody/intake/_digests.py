@@ -21,7 +21,7 @@ from typing import Any, Protocol, cast
 
 import attrs
 
-from custody._fs import open_regular_file
+from custody._fs import reading_regular_file
 from custody.errors import InvalidInput, StoreError
 
 CHUNK_SIZE = 1 << 20
@@ -325,9 +325,5 @@ def hash_file(
         InvalidInput: the file cannot be read or is not a regular file (a pipe or a device
             would never end); the message names it.
     """
-    with open_regular_file(path, buffered=False) as stream:
-        try:
-            return hash_stream(cast(Readable, stream), algorithms, on_chunk=on_chunk)
-        except OSError as exc:
-            name = os.fspath(path)
-            raise InvalidInput(f"cannot read the file ({exc.strerror or exc})", field=name) from exc
+    with reading_regular_file(path, buffered=False) as stream:
+        return hash_stream(cast(Readable, stream), algorithms, on_chunk=on_chunk)

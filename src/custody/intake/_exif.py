@@ -20,7 +20,7 @@ from typing import Any, BinaryIO, NamedTuple, cast
 import attrs
 import exifread
 
-from custody._fs import open_regular_file
+from custody._fs import reading_regular_file
 from custody.errors import InvalidInput
 from custody.intake._facts import Fact, FactSource, canonical
 from custody.model import FrozenMap, expect_map, text_field
@@ -380,14 +380,9 @@ def read_exif(path: str | os.PathLike[str]) -> ExifFacts:
             permission, an I/O error, a directory or device); never for its content.
     """
     name = os.fspath(path)
-    with open_regular_file(name) as handle:
-        try:
-            stream, problems = _exif_stream(handle)
-            tags = _run_exifread(stream, problems) if stream is not None else {}
-        except OSError as exc:
-            if exc.errno is None:  # not the operating system: something exifread raised
-                raise
-            raise InvalidInput(f"cannot read the file ({exc.strerror})", field=name) from exc
+    with reading_regular_file(name) as handle:
+        stream, problems = _exif_stream(handle)
+        tags = _run_exifread(stream, problems) if stream is not None else {}
     return _normalised(tags, problems)
 
 

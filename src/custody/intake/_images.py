@@ -17,7 +17,7 @@ from typing import Any, BinaryIO
 import attrs
 from PIL import Image, JpegImagePlugin, UnidentifiedImageError
 
-from custody._fs import open_regular_file
+from custody._fs import reading_regular_file
 from custody.errors import InvalidInput
 from custody.intake._facts import canonical
 from custody.model import enum_member, expect_map, text_field
@@ -179,13 +179,8 @@ def probe_image(path: str | os.PathLike[str]) -> ImageFacts:
             permission, an I/O error, a directory or device); never for its content.
     """
     name = os.fspath(path)
-    with open_regular_file(name) as handle:
-        try:
-            return _probe(handle)
-        except OSError as exc:
-            if exc.errno is None:  # raised by Pillow, not the operating system
-                raise
-            raise InvalidInput(f"cannot read the file ({exc.strerror})", field=name) from exc
+    with reading_regular_file(name) as handle:
+        return _probe(handle)
 
 
 def _probe(handle: BinaryIO) -> ImageFacts:
