@@ -67,7 +67,7 @@ def test_four_processes_append_one_history(ledger: Ledger, cast: Cast, tmp_path:
     record_sample_case(ledger, cast)
     names = [f"writer-{n}" for n in range(4)]
     register_appenders(ledger, names)
-    per_writer = 400  # long enough that the writers overlap however they are scheduled
+    per_writer = 300
     go = tmp_path / "go"
     workers = [
         subprocess.Popen(
