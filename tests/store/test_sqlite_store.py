@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import signal
 import sqlite3
 import subprocess
@@ -10,12 +11,17 @@ from pathlib import Path
 
 import pytest
 
+from custody.errors import NotALedger, StoreError
 from custody.ledger import Ledger
 from custody.model import Actor
-from custody.testing import Cast, fixed_key, record_sample_case
+from custody.store import SCHEMA_VERSION, SQLiteStore
+from custody.testing import Cast, fixed_key, new_ledger, record_sample_case
 from custody.verify import verify_ledger
 
 APPENDER = Path(__file__).with_name("appender.py")
+RECORD = b"a stored record"
+RECORD_DIGEST = hashlib.sha256(RECORD).digest()
+TABLES = ("meta", "actors", "entries", "checkpoints", "records")
 
 
 def register_appenders(ledger: Ledger, names: list[str]) -> None:
@@ -46,13 +52,19 @@ def register_appenders(ledger: Ledger, names: list[str]) -> None:
         "organisation, added_at FROM actors LIMIT 1",
         "INSERT OR REPLACE INTO checkpoints SELECT size, 'forged', created_at FROM checkpoints",
         "INSERT OR REPLACE INTO meta VALUES ('origin', 'other.test/log')",
+        "UPDATE records SET body = x'00'",
+        "DELETE FROM records",
+        "INSERT OR REPLACE INTO records SELECT digest, x'00' FROM records",
+        "INSERT INTO records SELECT digest, x'00' FROM records",
     ],
 )
 def test_database_refuses_changes_to_the_record(sample_ledger: Ledger, statement: str) -> None:
+    with sample_ledger.store.transaction() as tx:
+        tx.add_record(RECORD_DIGEST, RECORD)
+
     def snapshot() -> list[list[object]]:
         with sqlite3.connect(sample_ledger.store.location) as db:
-            tables = ("meta", "actors", "entries", "checkpoints")
-            return [db.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall() for table in tables]
+            return [db.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall() for table in TABLES]
 
     before = snapshot()
     with (
@@ -130,3 +142,82 @@ def test_sigkill_during_appends_loses_no_acknowledged_event(ledger: Ledger, cast
         stored = dict(enumerate(reopened.store.leaf_hashes()))
         assert all(stored.get(index) == leaf for index, leaf in acknowledged.items())
         assert reopened.size >= max(acknowledged) + 1
+
+
+def test_a_record_is_stored_once_and_never_replaced(ledger: Ledger) -> None:
+    with ledger.store.transaction() as tx:
+        tx.add_record(RECORD_DIGEST, RECORD)
+        tx.add_record(RECORD_DIGEST, RECORD)  # the same bytes again: nothing happens
+    with (
+        pytest.raises(StoreError, match="records are append-only"),
+        ledger.store.transaction() as tx,
+    ):
+        tx.add_record(RECORD_DIGEST, b"other bytes")
+    assert ledger.store.record(RECORD_DIGEST) == RECORD
+    assert ledger.store.record(b"\x00" * 32) is None
+    with sqlite3.connect(ledger.store.location) as db:
+        db.execute("INSERT OR REPLACE INTO records VALUES (?, ?)", (RECORD_DIGEST, RECORD))
+        with pytest.raises(sqlite3.IntegrityError):
+            db.execute("INSERT INTO records VALUES (zeroblob(31), x'00')")
+        assert db.execute("SELECT COUNT(*) FROM records").fetchone() == (1,)
+
+
+def schema(path: Path) -> list[tuple[str, str]]:
+    with sqlite3.connect(path) as db:
+        return db.execute("SELECT name, sql FROM sqlite_master ORDER BY name").fetchall()
+
+
+def make_version_1(path: Path) -> None:
+    """Turn a new ledger into one of schema version 1, as written before records existed."""
+    with sqlite3.connect(path) as db:
+        for (name,) in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'records'"
+        ).fetchall():
+            db.execute(f"DROP TRIGGER {name}")
+        db.execute("DROP TABLE records")
+        db.execute("PRAGMA user_version = 1")
+
+
+def test_a_version_1_ledger_is_upgraded_on_open(tmp_path: Path, cast: Cast) -> None:
+    fresh = tmp_path / "fresh.db"
+    new_ledger(fresh, cast).close()
+    old = tmp_path / "old.db"
+    with new_ledger(old, cast) as ledger:
+        record_sample_case(ledger, cast)
+        ledger.checkpoint(cast.log)
+    make_version_1(old)
+    assert "records" not in dict(schema(old))
+    with Ledger.open(old) as upgraded:
+        assert verify_ledger(upgraded).ok
+        with upgraded.store.transaction() as tx:
+            tx.add_record(RECORD_DIGEST, RECORD)
+        assert upgraded.record_bytes(RECORD_DIGEST) == RECORD
+    with sqlite3.connect(old) as db:
+        assert db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
+    assert schema(old) == schema(fresh)
+    with Ledger.open(old) as again:  # already upgraded: opens as it is
+        assert again.record_bytes(RECORD_DIGEST) == RECORD
+
+
+def test_an_upgrade_that_fails_leaves_version_1(tmp_path: Path, cast: Cast) -> None:
+    path = tmp_path / "old.db"
+    new_ledger(path, cast).close()
+    make_version_1(path)
+    with sqlite3.connect(path) as db:  # a name the upgrade needs is taken
+        db.execute("CREATE TRIGGER records_no_update AFTER INSERT ON meta BEGIN SELECT 1; END")
+    with pytest.raises(StoreError, match="cannot upgrade"):
+        SQLiteStore.open(path)
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone() == (1,)
+        assert db.execute(
+            "SELECT COUNT(*) FROM sqlite_master WHERE name = 'records'"
+        ).fetchone() == (0,)
+
+
+@pytest.mark.parametrize("version", [0, 3, 99])
+def test_other_schema_versions_are_refused(ledger_path: Path, cast: Cast, version: int) -> None:
+    new_ledger(ledger_path, cast).close()
+    with sqlite3.connect(ledger_path) as db:
+        db.execute(f"PRAGMA user_version = {version}")
+    with pytest.raises(NotALedger, match=f"schema version {version} is not supported"):
+        Ledger.open(ledger_path)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from custody.errors import InvalidInput
 from custody.ledger import RecordedEvent
-from custody.model import Actor, Case, EventBody
+from custody.model import EVALUATION_EVENTS, Actor, Case, EvaluationClaim, EventBody
 from custody.verify import VerificationReport
 
 
@@ -114,6 +115,26 @@ def _details(body: EventBody, actors: Mapping[bytes, Actor]) -> list[str]:
         if value:
             details.append(f"{label}: {value}")
     details += [f"file: {a.name} sha256:{a.sha256.hex()} ({a.size} bytes)" for a in body.artifacts]
+    if body.type in EVALUATION_EVENTS:
+        details += _evaluation_details(body, actors)
+    return details
+
+
+def _evaluation_details(body: EventBody, actors: Mapping[bytes, Actor]) -> list[str]:
+    """What an evaluation event states, in short: digests by their first 16 hex digits."""
+    try:
+        claim = EvaluationClaim.from_body(body)
+    except InvalidInput as exc:
+        return [f"evaluation: malformed ({exc})"]
+    if claim.version is None:
+        return [f"evaluation digest: {claim.digest.hex()[:16]}"]
+    details = [
+        f"evaluation version {claim.version}: digest {claim.digest.hex()[:16]}, "
+        f"{len(claim.fields)} field(s)"
+    ]
+    if claim.supersedes is not None:
+        details.append(f"supersedes: {claim.supersedes.hex()[:16]}")
+    details.append("evaluators: " + ", ".join(_who(key, actors) for key in claim.evaluators))
     return details
 
 

@@ -1,7 +1,15 @@
 """Cases, items and custody events: per-item hash chains in one append-only Merkle log."""
 
 from custody.ledger._ledger import Draft, Ledger, RecordedEvent
-from custody.ledger._state import EMPTY, ChainState, PendingTransfer, Violation, advance, violations
+from custody.ledger._state import (
+    EMPTY,
+    ChainState,
+    EvaluationProgress,
+    PendingTransfer,
+    Violation,
+    advance,
+    violations,
+)
 from custody.ledger._statement import (
     EVENT_CONTENT_TYPE,
     MAX_ENTRY_SIZE,
@@ -17,6 +25,7 @@ __all__ = [
     "MAX_ENTRY_SIZE",
     "ChainState",
     "Draft",
+    "EvaluationProgress",
     "Ledger",
     "PendingTransfer",
     "RecordedEvent",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -21,8 +22,12 @@ from custody.errors import InvalidInput, TransitionRefused
 from custody.ledger._state import EMPTY, ChainState, advance, violations
 from custody.ledger._statement import Statement, open_statement, sign_event
 from custody.model import (
+    EVALUATION_EVENTS,
+    MAX_RECORD_SIZE,
+    VERSIONING_EVENTS,
     Actor,
     Case,
+    EvaluationClaim,
     Event,
     EventBody,
     EventType,
@@ -42,6 +47,7 @@ from custody.store import (
     SQLiteStore,
     Store,
     StoreReader,
+    StoreWriter,
 )
 
 
@@ -68,14 +74,33 @@ class RecordedEvent:
         return self.statement.leaf_hash
 
 
+def _records(value: Sequence[bytes]) -> tuple[bytes, ...]:
+    records = tuple(value)
+    for record in records:
+        if type(record) is not bytes or not record:
+            raise InvalidInput("a record must be non-empty bytes", field="records")
+        if len(record) > MAX_RECORD_SIZE:
+            raise InvalidInput(
+                f"a record of {len(record)} bytes is over the limit of {MAX_RECORD_SIZE}",
+                field="records",
+            )
+    return records
+
+
 @attrs.frozen
 class Draft:
-    """An event to append: which chain, what happened, and who signs it."""
+    """An event to append: which chain, what happened, and who signs it.
+
+    Attributes:
+        records: opaque records (the salted documents of medical evaluations) to store
+            with the event, in the same transaction, each under its SHA-256.
+    """
 
     case: str
     item: str | None
     body: EventBody
     signer: Signer
+    records: tuple[bytes, ...] = attrs.field(default=(), converter=_records)
 
 
 class Ledger:
@@ -223,34 +248,61 @@ class Ledger:
             case, item.reference, item.acquisition(at or utc_now(), **fields), signer
         )
 
-    def record(self, case: str, item: str | None, body: EventBody, signer: Signer) -> RecordedEvent:
+    def record(
+        self,
+        case: str,
+        item: str | None,
+        body: EventBody,
+        signer: Signer,
+        *,
+        records: Sequence[bytes] = (),
+    ) -> RecordedEvent:
         """Sign and append one event to the chain of (case, item).
 
         A transfer that names no seals releases the item with the seals it carries.
 
+        Args:
+            case: the case reference.
+            item: the item (or evaluation) reference; ``None`` for the case's own chain.
+            body: what the signer states.
+            signer: the actor who signs.
+            records: opaque records to store in the same transaction, each under its
+                SHA-256; storing stored bytes again does nothing. An evaluation event that
+                submits a version must find its record here or already stored.
+
         Raises:
             TransitionRefused: if the event would make an impossible history (including an
                 item event in a case that has not been opened).
-            InvalidInput: if the signer or a named recipient is not a registered actor.
+            InvalidInput: if the signer or a named recipient is not a registered actor, or
+                an evaluation's record is neither given nor stored.
         """
-        (recorded,) = self.record_many([Draft(case, item, body, signer)])
+        (recorded,) = self.record_many([Draft(case, item, body, signer, records)])
         return recorded
 
-    def record_many(self, drafts: Sequence[Draft]) -> list[RecordedEvent]:
+    def record_many(
+        self, drafts: Sequence[Draft], *, records: Sequence[bytes] = ()
+    ) -> list[RecordedEvent]:
         """Append several events in one atomic, durable transaction (all or none).
+
+        ``records`` and each draft's records are stored in the same transaction; see
+        :meth:`record`.
 
         Raises:
             TransitionRefused: naming the first draft that breaks a rule; nothing is
                 appended.
+            InvalidInput: as for :meth:`record`; nothing is appended.
         """
         recorded: list[RecordedEvent] = []
         with self.store.transaction() as tx:
+            given = _store_records(
+                tx, [*_records(records), *(r for d in drafts for r in d.records)]
+            )
             states: dict[tuple[str, str | None], ChainState] = {}
             index = tx.entry_count()
             for position, draft in enumerate(drafts):
                 key = (draft.case, draft.item)
                 state = states[key] if key in states else self._current_state(tx, *key)
-                statement = self._sign(tx, state, draft, position)
+                statement = self._sign(tx, state, draft, position, given)
                 tx.append_entry(_entry_row(index, statement))
                 recorded.append(RecordedEvent(index, statement))
                 states[key] = advance(state, statement.event, statement.leaf_hash)
@@ -260,17 +312,33 @@ class Ledger:
         self._open_cases.update(draft.case for draft in drafts)
         return recorded
 
-    def _sign(self, tx: StoreReader, state: ChainState, draft: Draft, position: int) -> Statement:
+    def _sign(
+        self,
+        tx: StoreReader,
+        state: ChainState,
+        draft: Draft,
+        position: int,
+        given: set[bytes],
+    ) -> Statement:
         self._check_parties(tx, draft)
         body = _with_released_seals(draft.body, state)
         event = Event(draft.case, draft.item, state.next_seq, state.head, draft.signer.key_id, body)
         opened = draft.item is None or self._is_open(tx, draft.case)
         broken = violations(state, event, case_opened=opened)
         if broken:
-            where = f"{draft.case}/{draft.item}" if draft.item else draft.case
             first = broken[0]
-            prefix = f"event {position}: " if position else ""
-            raise TransitionRefused(f"{prefix}{first.code}: {first.message}", field=where)
+            raise TransitionRefused(
+                f"{_position(position)}{first.code}: {first.message}", field=_chain(draft)
+            )
+        if body.type in VERSIONING_EVENTS:
+            # The claim is well-formed: the rules passed.
+            missing = _missing_record(tx, EvaluationClaim.from_body(body), given)
+            if missing is not None:
+                raise InvalidInput(
+                    f"{_position(position)}the evaluation's record {missing.hex()[:16]}… "
+                    "is neither given with the event nor stored",
+                    field=_chain(draft),
+                )
         return sign_event(event, draft.signer, origin=self.info.origin)
 
     def _check_parties(self, tx: StoreReader, draft: Draft) -> None:
@@ -324,12 +392,37 @@ class Ledger:
         return cases
 
     def items(self, case: str) -> list[EvidenceItem]:
-        """Every item of a case, from the event that started its chain."""
+        """Every item of a case, from the event that started its chain.
+
+        The chains of medical evaluations are not items: see :meth:`evaluations`.
+        """
         items = []
-        for reference in self.store.items(case):
-            first = open_statement(self.store.chain(case, reference)[0].entry).event
-            items.append(item_from_first_event(reference, first.body))
+        for reference, first in self._first_events(case):
+            if first.event.type not in EVALUATION_EVENTS:
+                items.append(item_from_first_event(reference, first.event.body))
         return items
+
+    def evaluations(self, case: str) -> list[str]:
+        """The references of a case's medical evaluations, in the order first recorded."""
+        started = [
+            (first.index, reference)
+            for reference, first in self._first_events(case)
+            if first.event.type in EVALUATION_EVENTS
+        ]
+        return [reference for _, reference in sorted(started)]
+
+    def _first_events(self, case: str) -> Iterator[tuple[str, RecordedEvent]]:
+        """The first event of each chain of the case but its own, by chain reference."""
+        for reference in self.store.items(case):
+            yield reference, _recorded(self.store.chain(case, reference)[0])
+
+    def record_bytes(self, digest: bytes) -> bytes | None:
+        """The record stored under this SHA-256 digest, or ``None``.
+
+        The bytes are returned as stored; nothing here checks that they still hash to
+        ``digest`` (verification does).
+        """
+        return self.store.record(digest)
 
     def events(self, case: str, item: str | None = None) -> list[RecordedEvent]:
         """The events of one chain in sequence order."""
@@ -391,6 +484,33 @@ class Ledger:
         """The RFC 9162 consistency proof between the log at two sizes."""
         _check_sizes(old_size, new_size, self.size)
         return self.tree(new_size).consistency_proof(old_size, new_size)
+
+
+def _store_records(tx: StoreWriter, records: Sequence[bytes]) -> set[bytes]:
+    """Store the records given with a batch; return their digests."""
+    digests = set()
+    for record in records:
+        digest = hashlib.sha256(record).digest()
+        if digest not in digests:
+            tx.add_record(digest, record)
+            digests.add(digest)
+    return digests
+
+
+def _missing_record(tx: StoreReader, claim: EvaluationClaim, given: set[bytes]) -> bytes | None:
+    """The record a version of an evaluation names, if it is neither given nor stored."""
+    record = claim.record
+    if record is None or record in given or tx.record(record) is not None:
+        return None
+    return record
+
+
+def _chain(draft: Draft) -> str:
+    return f"{draft.case}/{draft.item}" if draft.item else draft.case
+
+
+def _position(position: int) -> str:
+    return f"event {position}: " if position else ""
 
 
 def _with_released_seals(body: EventBody, state: ChainState) -> EventBody:

@@ -1,5 +1,9 @@
 """The custody state machine: which histories are possible.
 
+A chain is a case's own chain, an item's chain, or a medical evaluation's chain (started by
+``evaluation_recorded``: drafts, reviews, seals and addenda, never clinical content); each
+kind has its own rules (``docs/verification.md``, ``docs/formats.md`` section 9).
+
 The same rules serve two callers. On append, any violation refuses the event
 (:class:`~custody.errors.TransitionRefused`); on verification, every violation becomes a
 problem in the report and the machine moves on, so one bad event does not hide the rest.
@@ -7,11 +11,17 @@ problem in the report and the machine moves on, so one bad event does not hide t
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import attrs
 
+from custody.errors import InvalidInput
 from custody.model import (
+    EVALUATION_EVENTS,
     FINAL_EVENTS,
     FIRST_ITEM_EVENTS,
+    VERSIONING_EVENTS,
+    EvaluationClaim,
     Event,
     EventType,
     SealState,
@@ -61,6 +71,29 @@ class PendingTransfer:
 
 
 @attrs.frozen
+class EvaluationProgress:
+    """Where a medical evaluation stands, from the events of its chain.
+
+    Attributes:
+        version: the current version, 0 for the first draft (``None`` until a well-formed
+            ``evaluation_recorded`` event).
+        digest: the evaluation digest of the current version.
+        evaluators: key ids of the current version's evaluators.
+        sealed_by: the evaluators who have sealed the current digest.
+    """
+
+    version: int | None = None
+    digest: bytes | None = None
+    evaluators: frozenset[bytes] = frozenset()
+    sealed_by: frozenset[bytes] = frozenset()
+
+    @property
+    def sealed(self) -> bool:
+        """Whether every evaluator of the current version has sealed its digest."""
+        return bool(self.evaluators) and self.evaluators <= self.sealed_by
+
+
+@attrs.frozen
 class ChainState:
     """What the events of one chain so far establish.
 
@@ -71,6 +104,8 @@ class ChainState:
         seals: seal numbers the item carries now.
         pending: a transfer awaiting acknowledgement.
         ended_by: the event type that ended custody (returned or disposed).
+        evaluation: for the chain of a medical evaluation (started by an evaluation
+            event), where the evaluation stands; ``None`` for item and case chains.
     """
 
     next_seq: int = 0
@@ -79,6 +114,7 @@ class ChainState:
     seals: tuple[str, ...] = ()
     pending: PendingTransfer | None = None
     ended_by: EventType | None = None
+    evaluation: EvaluationProgress | None = None
 
 
 EMPTY = ChainState()
@@ -96,16 +132,22 @@ def violations(state: ChainState, event: Event, *, case_opened: bool = True) -> 
     found = _link_violations(state, event)
     if event.item is None:
         found += _case_chain_violations(state, event)
+        return found
+    if event.type in EVALUATION_EVENTS or state.evaluation is not None:
+        found += _evaluation_violations(state, event)
     else:
         found += _item_violations(state, event)
-        if state.next_seq == 0 and not case_opened:
-            found.append(Violation("CASE_NOT_OPENED", "the item's case has not been opened"))
+    if state.next_seq == 0 and not case_opened:
+        found.append(Violation("CASE_NOT_OPENED", "the item's case has not been opened"))
     return found
 
 
 def advance(state: ChainState, event: Event, leaf_hash: bytes) -> ChainState:
     """The chain's state after ``event`` (applied even if it broke rules, for reporting)."""
     body, kind = event.body, event.body.type
+    if kind in EVALUATION_EVENTS or state.evaluation is not None:
+        evaluation = _evaluation_after(state, event)
+        return attrs.evolve(state, next_seq=event.seq + 1, head=leaf_hash, evaluation=evaluation)
     holder, seals, pending, ended_by = state.holder, state.seals, state.pending, state.ended_by
     if kind in FIRST_ITEM_EVENTS:
         holder, seals = event.actor, body.seals
@@ -260,6 +302,200 @@ def _transfer_violations(state: ChainState, event: Event) -> list[Violation]:
             )
         ]
     return []
+
+
+# -- medical evaluation chains --------------------------------------------------------------
+
+
+def _evaluation_violations(state: ChainState, event: Event) -> list[Violation]:
+    kind, progress = event.type, state.evaluation
+    if progress is None and state.next_seq > 0:
+        return [
+            Violation(
+                "EVENT_NOT_ALLOWED",
+                f"{_article(kind)} {kind} event belongs on an evaluation's own chain, "
+                "not an item's",
+            )
+        ]
+    if progress is None:
+        return _first_evaluation_violations(event)
+    if kind in _RECORD_ONLY:
+        return []
+    if kind not in EVALUATION_EVENTS:
+        return [
+            Violation(
+                "EVENT_NOT_ALLOWED",
+                f"{_article(kind)} {kind} event on an evaluation's chain, which holds only "
+                "evaluation events and exports",
+            )
+        ]
+    claim = _claim(event)
+    if isinstance(claim, Violation):
+        return [claim]
+    return _EVALUATION_RULES[kind](progress, claim, event)
+
+
+def _claim(event: Event) -> EvaluationClaim | Violation:
+    try:
+        return EvaluationClaim.from_body(event.body)
+    except InvalidInput as exc:
+        return Violation("EVALUATION_DETAILS", str(exc))
+
+
+def _first_evaluation_violations(event: Event) -> list[Violation]:
+    if event.type is not EventType.EVALUATION_RECORDED:
+        return [
+            Violation(
+                "FIRST_EVENT",
+                "an evaluation chain starts with exactly one evaluation_recorded event",
+            )
+        ]
+    claim = _claim(event)
+    if isinstance(claim, Violation):
+        return [claim]
+    found = []
+    if claim.version != 0:
+        found.append(
+            Violation(
+                "FIRST_EVENT", f"the first draft of an evaluation is version 0, not {claim.version}"
+            )
+        )
+    return found + _evaluator_violations(claim.evaluators, event)
+
+
+def _draft_violations(
+    progress: EvaluationProgress, claim: EvaluationClaim, event: Event
+) -> list[Violation]:
+    found = []
+    if progress.sealed:
+        found.append(
+            Violation(
+                "EVALUATION_SEALED_ALREADY",
+                "a new draft of a sealed evaluation; record an addendum instead",
+            )
+        )
+    found += _version_violations(progress, claim)
+    return found + _evaluator_violations(claim.evaluators, event)
+
+
+def _review_violations(
+    progress: EvaluationProgress, claim: EvaluationClaim, event: Event
+) -> list[Violation]:
+    found = _digest_violations(progress, claim, "reviewed")
+    if event.actor in progress.evaluators:
+        found.append(
+            Violation("REVIEW_BY_EVALUATOR", "an evaluator cannot review their own evaluation")
+        )
+    return found
+
+
+def _seal_violations(
+    progress: EvaluationProgress, claim: EvaluationClaim, event: Event
+) -> list[Violation]:
+    found = _digest_violations(progress, claim, "sealed")
+    if event.actor not in progress.evaluators:
+        found += _evaluator_violations(progress.evaluators, event)
+    elif event.actor in progress.sealed_by:
+        found.append(Violation("SEALED_TWICE", "this evaluator has sealed this version already"))
+    return found
+
+
+def _addendum_violations(
+    progress: EvaluationProgress, claim: EvaluationClaim, event: Event
+) -> list[Violation]:
+    found = []
+    if not progress.sealed:
+        found.append(
+            Violation(
+                "ADDENDUM_BEFORE_SEAL",
+                "an addendum before every evaluator sealed the evaluation; record a new "
+                "draft instead",
+            )
+        )
+    elif claim.supersedes != progress.digest:
+        found.append(
+            Violation(
+                "ADDENDUM_SUPERSEDES",
+                f"the addendum supersedes {_short(claim.supersedes)}, but the sealed "
+                f"evaluation is {_short(progress.digest)}",
+            )
+        )
+    found += _version_violations(progress, claim)
+    return found + _evaluator_violations(claim.evaluators, event)
+
+
+_EVALUATION_RULES = {
+    EventType.EVALUATION_RECORDED: _draft_violations,
+    EventType.EVALUATION_REVIEWED: _review_violations,
+    EventType.EVALUATION_SEALED: _seal_violations,
+    EventType.EVALUATION_ADDENDUM: _addendum_violations,
+}
+
+
+def _version_violations(progress: EvaluationProgress, claim: EvaluationClaim) -> list[Violation]:
+    expected = None if progress.version is None else progress.version + 1
+    if claim.version == expected:
+        return []
+    return [
+        Violation(
+            "EVALUATION_VERSION",
+            f"version {claim.version} where {expected} was expected"
+            if expected is not None
+            else "no earlier well-formed version to follow",
+        )
+    ]
+
+
+def _digest_violations(
+    progress: EvaluationProgress, claim: EvaluationClaim, kind: str
+) -> list[Violation]:
+    if claim.digest == progress.digest:
+        return []
+    return [
+        Violation(
+            "EVALUATION_DIGEST",
+            f"{kind} {_short(claim.digest)}, but the current version is {_short(progress.digest)}",
+        )
+    ]
+
+
+def _evaluator_violations(evaluators: Collection[bytes], event: Event) -> list[Violation]:
+    if event.actor in evaluators:
+        return []
+    return [
+        Violation(
+            "NOT_AN_EVALUATOR",
+            f"only an evaluator of this version may record {event.type}",
+        )
+    ]
+
+
+def _evaluation_after(state: ChainState, event: Event) -> EvaluationProgress | None:
+    """Where the evaluation stands after ``event``; ``None`` unless this is its chain."""
+    progress = state.evaluation
+    if progress is None:
+        if state.next_seq > 0 or event.item is None:
+            return None  # an evaluation event forced onto an item or case chain
+        progress = EvaluationProgress()
+    kind = event.type
+    if kind not in EVALUATION_EVENTS:
+        return progress
+    claim = _claim(event)
+    if isinstance(claim, Violation):
+        return progress
+    if kind in VERSIONING_EVENTS:
+        return EvaluationProgress(claim.version, claim.digest, frozenset(claim.evaluators))
+    if (
+        kind is EventType.EVALUATION_SEALED
+        and claim.digest == progress.digest
+        and event.actor in progress.evaluators
+    ):
+        return attrs.evolve(progress, sealed_by=progress.sealed_by | {event.actor})
+    return progress
+
+
+def _short(digest: bytes | None) -> str:
+    return "nothing" if digest is None else digest.hex()[:16] + "…"
 
 
 def _article(kind: EventType) -> str:

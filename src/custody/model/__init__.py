@@ -1,4 +1,5 @@
-"""Frozen value types shared by every layer: cases, items, actors, places, custody events.
+"""Frozen value types shared by every layer: cases, items, actors, places, custody events,
+and the claims of medical evaluation events.
 
 The model does no I/O and knows nothing of CBOR bytes or signatures; it validates on
 construction and offers ``to_dict``/``from_dict`` that never change their input. The checks
@@ -6,8 +7,11 @@ and attrs validators it is built from (``check_text``, ``text_field``...) are pu
 other layers' models validate the same way.
 """
 
+from custody.model._evaluations import MAX_RECORD_SIZE, VERSIONING_EVENTS, EvaluationClaim
 from custody.model._events import (
+    EVALUATION_EVENTS,
     FINAL_EVENTS,
+    FIRST_EVALUATION_EVENTS,
     FIRST_ITEM_EVENTS,
     FORMAT_VERSION,
     Artifact,
@@ -44,13 +48,18 @@ from custody.model._values import (
 )
 
 __all__ = [
+    "EVALUATION_EVENTS",
     "FINAL_EVENTS",
+    "FIRST_EVALUATION_EVENTS",
     "FIRST_ITEM_EVENTS",
     "FORMAT_VERSION",
+    "MAX_RECORD_SIZE",
+    "VERSIONING_EVENTS",
     "Actor",
     "Artifact",
     "Case",
     "DigitalItem",
+    "EvaluationClaim",
     "Event",
     "EventBody",
     "EventType",

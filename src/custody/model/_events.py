@@ -51,10 +51,25 @@ class EventType(enum.StrEnum):
     RETURNED = "returned"  # handed back to its owner or source; custody ends
     DISPOSED = "disposed"  # destroyed or otherwise disposed of; custody ends
     EXPORTED = "exported"  # included in an exported bundle
+    EVALUATION_RECORDED = "evaluation_recorded"  # a draft of a medical evaluation; starts its chain
+    EVALUATION_REVIEWED = "evaluation_reviewed"  # a reviewer, not an evaluator, read that draft
+    EVALUATION_SEALED = "evaluation_sealed"  # one evaluator signs off the current draft
+    EVALUATION_ADDENDUM = "evaluation_addendum"  # a new version replacing a sealed evaluation
 
 
 #: Event types that may start an item's chain.
 FIRST_ITEM_EVENTS = frozenset({EventType.ACQUIRED, EventType.DERIVED})
+#: Event types that may start an evaluation's chain.
+FIRST_EVALUATION_EVENTS = frozenset({EventType.EVALUATION_RECORDED})
+#: Event types about a medical evaluation; they belong on its own chain only.
+EVALUATION_EVENTS = frozenset(
+    {
+        EventType.EVALUATION_RECORDED,
+        EventType.EVALUATION_REVIEWED,
+        EventType.EVALUATION_SEALED,
+        EventType.EVALUATION_ADDENDUM,
+    }
+)
 #: Event types after which an item's chain is closed.
 FINAL_EVENTS = frozenset({EventType.RETURNED, EventType.DISPOSED})
 

@@ -6,8 +6,12 @@ Callers (the ledger) see only these types. An engine must guarantee:
   processes, so reading a chain head and appending after it cannot race;
 * **durability**: when a transaction's block exits normally, its rows are on stable storage;
 * **atomicity**: a transaction that raises leaves nothing behind;
-* **append only**: recorded entries, actors, checkpoints and ledger facts cannot be updated
-  or deleted through the store, and the database itself refuses it where it can.
+* **append only**: recorded entries, actors, checkpoints, records and ledger facts cannot be
+  updated or deleted through the store, and the database itself refuses it where it can.
+
+Records are opaque byte strings (the salted documents of medical evaluations) addressed by
+their SHA-256, which the caller computes. Storing a record again with the same bytes does
+nothing; storing other bytes under a recorded digest is refused.
 """
 
 from __future__ import annotations
@@ -110,6 +114,9 @@ class StoreReader(Protocol):
     def checkpoints(self) -> list[CheckpointRow]:
         """Every stored checkpoint, by size."""
 
+    def record(self, digest: bytes) -> bytes | None:
+        """The record stored under this SHA-256 digest, or ``None``."""
+
 
 class StoreWriter(StoreReader, Protocol):
     """Write access, only inside :meth:`Store.transaction`."""
@@ -122,6 +129,13 @@ class StoreWriter(StoreReader, Protocol):
 
     def add_checkpoint(self, row: CheckpointRow) -> None:
         """Store a checkpoint; one per log size."""
+
+    def add_record(self, digest: bytes, body: bytes) -> None:
+        """Store a record under its SHA-256 ``digest``; a no-op if these bytes are stored.
+
+        Other bytes under a recorded digest are refused (the caller's digest was wrong, or
+        SHA-256 collided): the stored record never changes.
+        """
 
 
 class Store(StoreReader, Protocol):

@@ -17,7 +17,9 @@ from custody.store._base import ActorRow, CheckpointRow, EntryRow, LedgerInfo
 
 #: PRAGMA application_id of a custody ledger: the ASCII bytes "CUST".
 APPLICATION_ID = 0x43555354
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: Older schema versions that opening a ledger upgrades (1: before medical records).
+_UPGRADABLE = frozenset({1})
 _BUSY_TIMEOUT_MS = 60_000
 _CASE_CHAIN = ""  # item column value of a case's own chain (item references are never empty)
 
@@ -56,13 +58,19 @@ WHEN NEW.idx IS NOT (SELECT COALESCE(MAX(idx) + 1, 0) FROM entries)
 BEGIN SELECT RAISE(ABORT, 'custody: log indexes must be contiguous'); END;
 """
 
+
 # ... nothing recorded may change or disappear (UPDATE and DELETE are refused) ...
+def _immutable(table: str) -> list[str]:
+    return [
+        f"CREATE TRIGGER {table}_no_{verb} BEFORE {verb.upper()} ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, 'custody: {table} are append-only'); END"
+        for verb in ("update", "delete")
+    ]
+
+
 _IMMUTABLE_TABLES = ("meta", "actors", "entries", "checkpoints")
 _IMMUTABILITY = "".join(
-    f"CREATE TRIGGER {table}_no_{verb} BEFORE {verb.upper()} ON {table} "
-    f"BEGIN SELECT RAISE(ABORT, 'custody: {table} are append-only'); END;\n"
-    for table in _IMMUTABLE_TABLES
-    for verb in ("update", "delete")
+    f"{statement};\n" for table in _IMMUTABLE_TABLES for statement in _immutable(table)
 )
 # ... and no insert may take a recorded row's key: INSERT OR REPLACE would otherwise delete
 # the recorded row without firing the delete triggers.
@@ -81,6 +89,24 @@ CREATE TRIGGER checkpoints_no_replace BEFORE INSERT ON checkpoints
 WHEN EXISTS (SELECT 1 FROM checkpoints WHERE size = NEW.size)
 BEGIN SELECT RAISE(ABORT, 'custody: checkpoints are append-only'); END;
 """
+
+# Schema version 2: the records table, immutable too. Inserting a recorded digest again is
+# a no-op when the bytes are equal, so storing a record twice is harmless; other bytes are
+# refused, and so is INSERT OR REPLACE of other bytes. Statements, not a script: an upgrade
+# runs them inside its own transaction, which executescript would commit first.
+_RECORDS = (
+    "CREATE TABLE records (\n"
+    "    digest BLOB PRIMARY KEY CHECK (length(digest) = 32),\n"
+    "    body BLOB NOT NULL\n"
+    ") WITHOUT ROWID",
+    *_immutable("records"),
+    "CREATE TRIGGER records_no_replace BEFORE INSERT ON records\n"
+    "WHEN EXISTS (SELECT 1 FROM records WHERE digest = NEW.digest)\n"
+    "BEGIN SELECT CASE\n"
+    "    WHEN (SELECT body FROM records WHERE digest = NEW.digest) IS NEW.body\n"
+    "    THEN RAISE(IGNORE)\n"
+    "    ELSE RAISE(ABORT, 'custody: records are append-only') END; END",
+)
 
 _SELECT_ENTRIES = (
     "SELECT idx, case_ref, item_ref, seq, event_type, key_id, entry, leaf_hash FROM entries "
@@ -222,6 +248,11 @@ class _SQLiteAccess:
         rows = self._db.execute("SELECT size, note, created_at FROM checkpoints ORDER BY size")
         return [CheckpointRow(*row) for row in rows]
 
+    @_read
+    def record(self, digest: bytes) -> bytes | None:
+        row = self._db.execute("SELECT body FROM records WHERE digest = ?", (digest,)).fetchone()
+        return bytes(row[0]) if row else None
+
 
 class _SQLiteWriter(_SQLiteAccess):
     """Write access granted by :meth:`SQLiteStore.transaction`."""
@@ -253,6 +284,10 @@ class _SQLiteWriter(_SQLiteAccess):
             "INSERT INTO checkpoints (size, note, created_at) VALUES (?, ?, ?)",
             (row.size, row.note, row.created_at_ms),
         )
+
+    def add_record(self, digest: bytes, body: bytes) -> None:
+        # The records_no_replace trigger skips equal bytes and refuses others.
+        self._db.execute("INSERT INTO records (digest, body) VALUES (?, ?)", (digest, body))
 
 
 class SQLiteStore(_SQLiteAccess):
@@ -316,14 +351,17 @@ class SQLiteStore(_SQLiteAccess):
             raise NotALedger("not a custody ledger (not an SQLite database)", field=str(path))
         store = cls(_connect(path), str(path))
         try:
-            store._check_identity()
+            version = store._check_identity()
             _configure(store._db)
+            if version != SCHEMA_VERSION:
+                _upgrade(store._db, store.location)
         except BaseException:
             store.close()
             raise
         return store
 
-    def _check_identity(self) -> None:
+    def _check_identity(self) -> int:
+        """Check the file is a ledger of a version this code reads; return that version."""
         try:
             (app_id,) = self._db.execute("PRAGMA application_id").fetchone()
             (version,) = self._db.execute("PRAGMA user_version").fetchone()
@@ -333,12 +371,13 @@ class SQLiteStore(_SQLiteAccess):
             raise NotALedger(
                 "not a custody ledger (an SQLite file of something else)", field=self.location
             )
-        if version != SCHEMA_VERSION:
+        if version != SCHEMA_VERSION and version not in _UPGRADABLE:
             raise NotALedger(
                 f"ledger schema version {version} is not supported "
                 f"(this version reads {SCHEMA_VERSION})",
                 field=self.location,
             )
+        return int(version)
 
     @contextmanager
     def transaction(self) -> Iterator[_SQLiteWriter]:
@@ -389,6 +428,8 @@ def _build(path: Path, info: LedgerInfo) -> None:
         db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         db.executescript("BEGIN;" + _SCHEMA + _IMMUTABILITY + _NO_REPLACE)
+        for statement in _RECORDS:
+            db.execute(statement)
         db.executemany(
             "INSERT INTO meta (key, value) VALUES (?, ?)",
             [
@@ -400,6 +441,33 @@ def _build(path: Path, info: LedgerInfo) -> None:
         db.execute("COMMIT")
     finally:
         db.close()
+
+
+def _upgrade(db: sqlite3.Connection, location: str) -> None:
+    """Bring a ledger of an older schema version up to this one, in one transaction.
+
+    Version 1 lacks the records table. Another process may upgrade the same file at the
+    same moment, so the version is read again under the write lock.
+
+    Raises:
+        StoreError: if the file cannot be written (read-only, locked for over a minute).
+    """
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            (version,) = db.execute("PRAGMA user_version").fetchone()
+            if version in _UPGRADABLE:
+                for statement in _RECORDS:
+                    db.execute(statement)
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+    except _ENGINE_ERRORS as exc:
+        raise StoreError(
+            f"cannot upgrade the ledger {location} to schema version {SCHEMA_VERSION}: {exc}"
+        ) from exc
 
 
 def _connect(path: Path) -> sqlite3.Connection:

@@ -10,7 +10,15 @@ The steps, numbered as in ``docs/verification.md``, all over one consistent snap
 3. Find the signer's key in the trust policy (or, without one, in the ledger's own actor
    register) and verify the COSE signature (on worker processes for large logs).
 4. Replay each chain through the custody state machine: sequence numbers, ``prev``
-   links and every transition rule.
+   links and every transition rule, medical evaluation chains included. For each event that
+   submits a version of an evaluation (``evaluation_recorded``, ``evaluation_addendum``):
+
+   a. its record (the salted document) is stored under the record hash it signs;
+   b. the stored bytes still hash to that record hash;
+   c. they decode as a committed document;
+   d. the digest it signs is the evaluation digest of the field commitments it signs;
+   e. each leaf of the stored document commits to what the event signs for its pointer:
+      one problem per changed, added or removed field.
 5. Rebuild the Merkle tree from the recomputed leaf hashes; verify every stored checkpoint's
    signature with the log key and compare its root with the tree at its size.
 6. Check the log against checkpoints the verifier held from earlier (consistency: the log
@@ -19,6 +27,7 @@ The steps, numbered as in ``docs/verification.md``, all over one consistent snap
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 
 import attrs
@@ -28,7 +37,8 @@ from custody.crypto import verify_checkpoint as open_checkpoint
 from custody.errors import CustodyError, InvalidInput, VerificationError
 from custody.ledger import EMPTY, ChainState, Ledger, advance
 from custody.ledger import violations as transition_violations
-from custody.model import Event, EventType, SealState
+from custody.medical._commitments import FieldMismatch, field_mismatches, fields_digest
+from custody.model import VERSIONING_EVENTS, EvaluationClaim, Event, EventType, SealState
 from custody.store import CheckpointRow, EntryRow, LedgerInfo, StoreReader
 from custody.verify._entries import (
     CHECK_COLUMNS,
@@ -61,7 +71,21 @@ _TRANSITION_CODES = (
     "RECIPIENT_MISSING",
     "SELF_TRANSFER",
     "CASE_NOT_OPENED",
+    "EVALUATION_DETAILS",
+    "NOT_AN_EVALUATOR",
+    "EVALUATION_SEALED_ALREADY",
+    "EVALUATION_VERSION",
+    "EVALUATION_DIGEST",
+    "REVIEW_BY_EVALUATOR",
+    "SEALED_TWICE",
+    "ADDENDUM_BEFORE_SEAL",
+    "ADDENDUM_SUPERSEDES",
 )
+_RECORD_STORED = "medical records stored"
+_RECORD_UNCHANGED = "medical records unchanged"
+_RECORD_WELL_FORMED = "medical records well-formed"
+_EVALUATION_DIGESTS = "evaluation digests match their fields"
+_EVALUATION_FIELDS = "evaluation fields match their records"
 CHECK_OF_CODE: dict[str, str] = {
     "STORE_UNREADABLE": "ledger readable",
     "LOG_GAP": "log indexes contiguous",
@@ -75,6 +99,11 @@ CHECK_OF_CODE: dict[str, str] = {
     "CHAIN_SEQ": "chain links",
     "CHAIN_PREV": "chain links",
     **dict.fromkeys(_TRANSITION_CODES, "custody transitions"),
+    "MEDICAL_RECORD_MISSING": _RECORD_STORED,
+    "MEDICAL_RECORD_CHANGED": _RECORD_UNCHANGED,
+    "MEDICAL_RECORD_MALFORMED": _RECORD_WELL_FORMED,
+    "MEDICAL_DIGEST": _EVALUATION_DIGESTS,
+    "MEDICAL_FIELD_CHANGED": _EVALUATION_FIELDS,
     "LOG_UNTRUSTED": "log key trusted",
     "LEDGER_FACTS_INVALID": "ledger facts valid",
     "REGISTER_MISMATCH": "actor register consistent",
@@ -137,7 +166,7 @@ def _verify_snapshot(reader: StoreReader, options: _Options, builder: ReportBuil
     info = reader.info()
     context = EntryContext(info.origin, _key_ring(reader, options.trust, builder), options.case)
     log = _LogOrder(builder)
-    replay = _ChainReplay(builder, options.case)
+    replay = _ChainReplay(builder, options.case, _MedicalRecords(builder, reader))
     expected = reader.entry_count()
     with ChunkPool(verify_signatures, None, workers=options.workers, expected=expected) as pool:
         signed: list[_Place] = []
@@ -258,9 +287,10 @@ _REPLAY_CHECKS = ("chain links", "custody transitions")
 class _ChainReplay:
     """Step 4: replay each chain, in log order, through the custody state machine."""
 
-    def __init__(self, builder: ReportBuilder, case: str | None) -> None:
+    def __init__(self, builder: ReportBuilder, case: str | None, records: _MedicalRecords) -> None:
         self._builder = builder
         self._case = case
+        self._records = records
         self._states: dict[tuple[str, str | None], ChainState] = {}
         self._opened_cases: set[str] = set()
 
@@ -302,6 +332,8 @@ class _ChainReplay:
                 Location(*place),
                 "the recipient recorded the seals as broken or different",
             )
+        elif event.type in VERSIONING_EVENTS:
+            self._records.check(event, Location(*place))
         self._states[chain] = advance(state, event, leaf)
 
     def _notice_pending_transfers(self) -> None:
@@ -312,6 +344,83 @@ class _ChainReplay:
                     Location(case, item),
                     "the last transfer has not been acknowledged yet",
                 )
+
+
+class _MedicalRecords:
+    """Step 4 a-e: the record an evaluation event names, against what the event signs."""
+
+    def __init__(self, builder: ReportBuilder, reader: StoreReader) -> None:
+        self._builder = builder
+        self._reader = reader
+
+    def check(self, event: Event, where: Location) -> None:
+        """Check the record of an ``evaluation_recorded`` or ``evaluation_addendum`` event."""
+        try:
+            claim = EvaluationClaim.from_body(event.body)
+        except InvalidInput:
+            return  # EVALUATION_DETAILS, reported by the replay: nothing to check against
+        mismatches = self._check_record(claim, where)
+        self._check_digest(claim, where)
+        if mismatches is not None:
+            self._report_fields(claim, mismatches, where)
+
+    def _check_record(self, claim: EvaluationClaim, where: Location) -> list[FieldMismatch] | None:
+        """Steps a-c; the field mismatches if the record could be read."""
+        record_hash = claim.record
+        assert record_hash is not None  # every version names its record
+        builder = self._builder
+        builder.ran(_RECORD_STORED)  # a
+        record = self._reader.record(record_hash)
+        if record is None:
+            builder.fail(
+                "MEDICAL_RECORD_MISSING",
+                where,
+                f"the evaluation's record {record_hash.hex()[:16]}… is not stored",
+            )
+            return None
+        builder.ran(_RECORD_UNCHANGED)  # b
+        if hashlib.sha256(record).digest() != record_hash:
+            builder.fail(
+                "MEDICAL_RECORD_CHANGED",
+                where,
+                "the stored record no longer hashes to the record hash the event signed",
+            )
+        builder.ran(_RECORD_WELL_FORMED)  # c
+        try:
+            return field_mismatches(record, claim.fields)
+        except InvalidInput as exc:
+            builder.fail(
+                "MEDICAL_RECORD_MALFORMED", where, f"the stored record cannot be read: {exc}"
+            )
+            return None
+
+    def _check_digest(self, claim: EvaluationClaim, where: Location) -> None:
+        self._builder.ran(_EVALUATION_DIGESTS)  # d
+        if fields_digest(claim.fields) != claim.digest:
+            self._builder.fail(
+                "MEDICAL_DIGEST",
+                where,
+                "the evaluation digest the event signs is not the digest of the fields it signs",
+            )
+
+    def _report_fields(
+        self, claim: EvaluationClaim, mismatches: list[FieldMismatch], where: Location
+    ) -> None:
+        added = sum(1 for mismatch in mismatches if mismatch.kind == "added")
+        self._builder.ran(_EVALUATION_FIELDS, len(claim.fields) + added)  # e
+        for mismatch in mismatches:
+            self._builder.fail(
+                "MEDICAL_FIELD_CHANGED",
+                attrs.evolve(where, member=f"field {mismatch.pointer}"),
+                _FIELD_MESSAGES[mismatch.kind],
+            )
+
+
+_FIELD_MESSAGES = {
+    "changed": "the stored record's value of this field is not the one the event signed",
+    "added": "the stored record has this field, which the event did not sign",
+    "removed": "the event signed this field, which the stored record no longer has",
+}
 
 
 # Steps 5 and 6
