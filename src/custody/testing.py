@@ -10,12 +10,22 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import attrs
 
 from custody.crypto import SigningKey
 from custody.ledger import Ledger, RecordedEvent
-from custody.model import Actor, EventBody, EventType, PhysicalItem, Place, SealState
+from custody.medical import SAMPLE_SUBJECT_ID, IdentityRecord, SamplePhoto, sample_evaluation
+from custody.model import (
+    Actor,
+    DigitalItem,
+    EventBody,
+    EventType,
+    PhysicalItem,
+    Place,
+    SealState,
+)
 
 TEST_ORIGIN = "custody.test/ledger"
 #: A fixed start time for sample histories, so tests do not depend on the clock.
@@ -144,3 +154,65 @@ def record_sample_case(
         cast.analyst,
     )
     return recorded
+
+
+@attrs.frozen
+class Clinicians:
+    """The evaluators and a peer reviewer of the sample medical evaluation."""
+
+    physician: SigningKey = attrs.field(factory=lambda: fixed_key("physician"))
+    psychologist: SigningKey = attrs.field(factory=lambda: fixed_key("psychologist"))
+    reviewer: SigningKey = attrs.field(factory=lambda: fixed_key("reviewer"))
+
+    def actors(self) -> list[tuple[Actor, SigningKey]]:
+        """Actor records for the three."""
+        return [
+            (
+                Actor(self.physician.key_id, "Dr Amina Verhoeven", "forensic physician", "Unit"),
+                self.physician,
+            ),
+            (
+                Actor(self.psychologist.key_id, "Dr Tomas Lindqvist", "psychologist", "Unit"),
+                self.psychologist,
+            ),
+            (Actor(self.reviewer.key_id, "Dr Lea Moreau", "peer reviewer", "Unit"), self.reviewer),
+        ]
+
+
+#: Stand-in bytes of the sample evaluation's four photographs (tests only).
+SAMPLE_PHOTO_BYTES = tuple(f"photograph {n} of the sample evaluation".encode() for n in range(4))
+
+
+def prepare_medical_case(
+    ledger: Ledger, clinicians: Clinicians | None = None, *, case: str = "CASE-MED"
+) -> tuple[dict[str, Any], IdentityRecord]:
+    """Register the clinicians, open ``case`` and record the evidence the sample evaluation
+    names (four photographs as file items and the urine sample as a sealed physical item).
+
+    Returns:
+        the sample evaluation document for this case, and the subject's identity record.
+    """
+    clinicians = clinicians or Clinicians()
+    for actor, key in clinicians.actors():
+        ledger.register_actor(actor, key.public, at=SAMPLE_TIME)
+    physician = clinicians.physician
+    ledger.open_case(case, physician, purpose="medical evaluation", at=SAMPLE_TIME)
+    photos = []
+    for n, data in enumerate(SAMPLE_PHOTO_BYTES):
+        sha256 = hashlib.sha256(data).digest()
+        item = DigitalItem(
+            f"PHOTO-{n + 1}", sha256, len(data), f"IMG_{n + 1:04d}.jpg", "image/jpeg"
+        )
+        ledger.acquire(case, item, physician, at=SAMPLE_TIME)
+        photos.append(SamplePhoto(item.reference, sha256.hex()))
+    sample = PhysicalItem("SAMPLE-SM1", "Urine sample SM1", "sealed bag", ("S-20260302-0007",))
+    ledger.acquire(case, sample, physician, at=SAMPLE_TIME)
+    identity = IdentityRecord.create(SAMPLE_SUBJECT_ID, ("Karim Haddad (fictional)",))
+    document = sample_evaluation(
+        physician_key=physician.key_id.hex(),
+        psychologist_key=clinicians.psychologist.key_id.hex(),
+        identity_commitment=identity.commitment(),
+        photos=photos,
+        sample_item=sample.reference,
+    )
+    return document, identity

@@ -1,0 +1,363 @@
+"""An evaluation's life in the ledger: recorded, reviewed, sealed by every evaluator, amended.
+
+Each step is a signed event in the evaluation's own chain, ``(case, evaluation_id)``. The
+document is committed field by field with random salts (:mod:`custody.medical._commitments`):
+the events carry only the commitments and the evaluation digest, the salted document is
+stored beside the log as a record. Sealing is one ``evaluation_sealed`` event per evaluator
+over the same digest; after that the document changes only through an addendum that names
+the sealed digest it supersedes and must be sealed again (rule 15).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from datetime import datetime
+
+import attrs
+
+from custody.crypto import Signer
+from custody.errors import InvalidInput, TransitionRefused
+from custody.ledger import Ledger, RecordedEvent
+from custody.medical._commitments import CommittedDocument, leaves, rebuild
+from custody.medical._documents import FieldProblem
+from custody.medical._evaluation import Evaluation
+from custody.medical._opinions import AddendumNote
+from custody.medical._people import IdentityRecord
+from custody.medical._rules import ItemFacts, ValidationReport, validate
+from custody.model import (
+    EvaluationClaim,
+    EventType,
+    Place,
+    utc_now,
+)
+
+_VERSIONING = frozenset({EventType.EVALUATION_RECORDED, EventType.EVALUATION_ADDENDUM})
+
+
+class EvaluationStatus(enum.StrEnum):
+    """Where an evaluation stands in its lifecycle."""
+
+    DRAFT = "draft"  # recorded, not yet sealed by every evaluator
+    SEALED = "sealed"  # every evaluator sealed the current version
+    AMENDED = "amended"  # an addendum awaits the evaluators' seals
+
+
+class EvaluationRefused(InvalidInput):
+    """The document breaks hard rules of the Protocol; ``report`` lists them all."""
+
+    def __init__(self, report: ValidationReport) -> None:
+        shown = "; ".join(f"{p.pointer}: {p.message}" for p in report.hard[:5])
+        more = f" (and {len(report.hard) - 5} more)" if len(report.hard) > 5 else ""
+        super().__init__(f"{len(report.hard)} rule(s) broken: {shown}{more}", field="evaluation")
+        self.report = report
+        self.problems = tuple(FieldProblem(p.pointer, p.message) for p in report.hard)
+
+
+@attrs.frozen
+class SealSignature:
+    """One evaluator's seal: who, when, over which digest, in which log entry.
+
+    Attributes:
+        key_id: the evaluator's key id.
+        signed_at: the claimed time of the seal.
+        digest: the evaluation digest sealed.
+        index: the seal event's leaf index in the log.
+    """
+
+    key_id: bytes
+    signed_at: datetime
+    digest: bytes
+    index: int
+
+
+@attrs.frozen
+class EvaluationState:
+    """An evaluation as the ledger holds it now.
+
+    Attributes:
+        case: the case.
+        reference: the evaluation id (its chain in the case).
+        evaluation: the current version of the document.
+        document: the salted document of that version.
+        version: its version number (0 for the first draft).
+        status: draft, sealed or amended.
+        seals: the seals given to the current version.
+        reviews: key ids of reviewers of the current version.
+        events: every event of the evaluation's chain.
+    """
+
+    case: str
+    reference: str
+    evaluation: Evaluation
+    document: CommittedDocument
+    version: int
+    status: EvaluationStatus
+    seals: tuple[SealSignature, ...]
+    reviews: tuple[bytes, ...]
+    events: tuple[RecordedEvent, ...]
+
+    @property
+    def digest(self) -> bytes:
+        """The evaluation digest of the current version: what the evaluators seal."""
+        return self.document.digest()
+
+    @property
+    def unsealed_by(self) -> tuple[str, ...]:
+        """Clinician ids of evaluators who have not sealed the current version."""
+        sealed = {s.key_id.hex() for s in self.seals}
+        return tuple(c.clinician_id for c in self.evaluation.evaluators if c.key_id not in sealed)
+
+
+def record_evaluation(
+    ledger: Ledger,
+    case: str,
+    evaluation: Evaluation,
+    signer: Signer,
+    *,
+    at: datetime | None = None,
+    place: Place | None = None,
+    identity: IdentityRecord | None = None,
+) -> EvaluationState:
+    """Record a draft (the first, or a new version before sealing) of ``evaluation``.
+
+    The document is checked against every rule first (with the case's evidence items for
+    photographs and samples); it is recorded only if no hard rule is broken.
+
+    Raises:
+        EvaluationRefused: listing every hard rule the document breaks.
+        TransitionRefused: if the evaluation is sealed (amend it instead) or the signer is
+            not one of its evaluators.
+    """
+    _refuse_broken(validate(evaluation, evidence=evidence_lookup(ledger, case), identity=identity))
+    reference = evaluation.evaluation_id
+    version = 0
+    if _has_chain(ledger, case, reference):
+        current = load_evaluation(ledger, case, reference)
+        if current.status is not EvaluationStatus.DRAFT or current.seals:
+            raise TransitionRefused(
+                "the evaluation has seals on its current version; amend it with an addendum",
+                field=f"{case}/{reference}",
+            )
+        version = current.version + 1
+    _record_version(
+        ledger, case, evaluation, signer, EventType.EVALUATION_RECORDED, version, None, at, place
+    )
+    return load_evaluation(ledger, case, reference)
+
+
+def review_evaluation(
+    ledger: Ledger,
+    case: str,
+    reference: str,
+    signer: Signer,
+    *,
+    at: datetime | None = None,
+    purpose: str | None = None,
+) -> EvaluationState:
+    """Record that a reviewer (not one of the evaluators) reviewed the current version."""
+    current = load_evaluation(ledger, case, reference)
+    claim = EvaluationClaim(EventType.EVALUATION_REVIEWED, current.digest)
+    ledger.record(case, reference, claim.event_body(at or utc_now(), purpose=purpose), signer)
+    return load_evaluation(ledger, case, reference)
+
+
+def seal_evaluation(
+    ledger: Ledger,
+    case: str,
+    reference: str,
+    signer: Signer,
+    *,
+    at: datetime | None = None,
+    place: Place | None = None,
+    identity: IdentityRecord | None = None,
+) -> EvaluationState:
+    """Seal the current version with the signer's key: one evaluator's signature.
+
+    The evaluation is sealed once every evaluator has sealed the same version. The rules for
+    sealing (overall opinion, qualifications, declarations) are checked first.
+
+    Raises:
+        EvaluationRefused: listing every hard rule the document breaks for sealing.
+        TransitionRefused: if the signer is not an evaluator, or sealed this version already.
+    """
+    current = load_evaluation(ledger, case, reference)
+    report = validate(
+        current.evaluation,
+        sealing=True,
+        evidence=evidence_lookup(ledger, case),
+        identity=identity,
+    )
+    _refuse_broken(report)
+    claim = EvaluationClaim(EventType.EVALUATION_SEALED, current.digest)
+    ledger.record(case, reference, claim.event_body(at or utc_now(), place=place), signer)
+    return load_evaluation(ledger, case, reference)
+
+
+def amend_evaluation(
+    ledger: Ledger,
+    case: str,
+    revised: Evaluation,
+    signer: Signer,
+    *,
+    reason: str,
+    at: datetime | None = None,
+    place: Place | None = None,
+) -> EvaluationState:
+    """Record an addendum to a sealed evaluation: the revised document, with a note of what
+    changed and why added to its ``addenda``; the evaluators then seal it again.
+
+    Raises:
+        TransitionRefused: if the evaluation is not sealed.
+        EvaluationRefused: if the revised document breaks hard rules.
+    """
+    reference = revised.evaluation_id
+    current = load_evaluation(ledger, case, reference)
+    if current.status is not EvaluationStatus.SEALED:
+        raise TransitionRefused(
+            "only a sealed evaluation takes an addendum; record a new draft instead",
+            field=f"{case}/{reference}",
+        )
+    when = at or utc_now()
+    changed = _changed_fields(current.evaluation, revised)
+    note = AddendumNote(
+        supersedes=current.digest.hex(), reason=reason, changed=changed, made_on=when.date()
+    )
+    revised = attrs.evolve(revised, addenda=(*revised.addenda, note))
+    _refuse_broken(validate(revised, evidence=evidence_lookup(ledger, case)))
+    _record_version(
+        ledger,
+        case,
+        revised,
+        signer,
+        EventType.EVALUATION_ADDENDUM,
+        current.version + 1,
+        current.digest,
+        when,
+        place,
+    )
+    return load_evaluation(ledger, case, reference)
+
+
+def load_evaluation(ledger: Ledger, case: str, reference: str) -> EvaluationState:
+    """The evaluation ``reference`` of ``case`` as the ledger holds it now.
+
+    Raises:
+        InvalidInput: if the case has no such evaluation, or its stored record cannot be read
+            (verification says where and why).
+    """
+    events = tuple(ledger.events(case, reference))
+    if not events or events[0].event.type is not EventType.EVALUATION_RECORDED:
+        raise InvalidInput("the case has no such evaluation", field=f"{case}/{reference}")
+    claims = [(e, EvaluationClaim.from_body(e.event.body)) for e in events]
+    latest_event, latest = next((e, c) for e, c in reversed(claims) if c.type in _VERSIONING)
+    document = _stored_document(ledger, latest, f"{case}/{reference}")
+    seals = tuple(
+        SealSignature(e.event.actor, e.event.body.time, c.digest, e.index)
+        for e, c in claims
+        if c.type is EventType.EVALUATION_SEALED and c.digest == latest.digest
+    )
+    reviews = tuple(
+        e.event.actor
+        for e, c in claims
+        if c.type is EventType.EVALUATION_REVIEWED and c.digest == latest.digest
+    )
+    all_sealed = {s.key_id for s in seals} >= set(latest.evaluators)
+    if all_sealed:
+        status = EvaluationStatus.SEALED
+    elif latest_event.event.type is EventType.EVALUATION_ADDENDUM:
+        status = EvaluationStatus.AMENDED
+    else:
+        status = EvaluationStatus.DRAFT
+    return EvaluationState(
+        case,
+        reference,
+        Evaluation.from_json(rebuild(leaves(document.document))),
+        document,
+        latest.version or 0,
+        status,
+        seals,
+        reviews,
+        events,
+    )
+
+
+def evidence_lookup(ledger: Ledger, case: str) -> Callable[[str], ItemFacts | None]:
+    """Facts about the items of ``case`` for the rules on photographs and samples."""
+    items = {item.reference: item for item in ledger.items(case)}
+
+    def lookup(reference: str) -> ItemFacts | None:
+        item = items.get(reference)
+        if item is None:
+            return None
+        events = ledger.events(case, reference)
+        first = events[0].event
+        state = ledger.state(case, reference)
+        sha256 = first.body.artifacts[0].sha256 if first.body.artifacts else None
+        handed_over = any(e.event.type is EventType.RECEIVED for e in events)
+        return ItemFacts(sha256, first.body.seals, state.holder, handed_over)
+
+    return lookup
+
+
+def _record_version(
+    ledger: Ledger,
+    case: str,
+    evaluation: Evaluation,
+    signer: Signer,
+    kind: EventType,
+    version: int,
+    supersedes: bytes | None,
+    at: datetime | None,
+    place: Place | None,
+) -> None:
+    _check_signer_is_evaluator(evaluation, signer)
+    document = CommittedDocument.commit(evaluation.to_json())
+    claim = EvaluationClaim(
+        kind,
+        document.digest(),
+        version=version,
+        record=document.record_hash(),
+        evaluators=[bytes.fromhex(c.key_id) for c in evaluation.evaluators],
+        fields=document.commitments(),
+        supersedes=supersedes,
+    )
+    body = claim.event_body(at or utc_now(), place=place)
+    ledger.record(case, evaluation.evaluation_id, body, signer, records=[document.to_bytes()])
+
+
+def _check_signer_is_evaluator(evaluation: Evaluation, signer: Signer) -> None:
+    if signer.key_id.hex() not in {c.key_id for c in evaluation.evaluators}:
+        raise InvalidInput(
+            f"key {signer.key_id.hex()} is not the key of any evaluator of the evaluation",
+            field="signer",
+        )
+
+
+def _stored_document(ledger: Ledger, claim: EvaluationClaim, where: str) -> CommittedDocument:
+    assert claim.record is not None  # versioning claims always name their record
+    stored = ledger.record_bytes(claim.record)
+    if stored is None:
+        raise InvalidInput("the evaluation's record is missing from the ledger", field=where)
+    return CommittedDocument.from_bytes(stored)
+
+
+def _has_chain(ledger: Ledger, case: str, reference: str) -> bool:
+    return bool(ledger.events(case, reference))
+
+
+def _changed_fields(old: Evaluation, new: Evaluation) -> tuple[str, ...]:
+    before, after = leaves(old.to_json()), leaves(new.to_json())
+    absent = object()
+    changed = sorted(
+        p for p in before.keys() | after.keys() if before.get(p, absent) != after.get(p, absent)
+    )
+    changed = [p for p in changed if not p.startswith("/addenda/")]
+    if not changed:
+        raise InvalidInput("the revised evaluation changes nothing", field="evaluation")
+    return tuple(changed)
+
+
+def _refuse_broken(report: ValidationReport) -> None:
+    if not report.ok:
+        raise EvaluationRefused(report)

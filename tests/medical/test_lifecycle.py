@@ -1,0 +1,193 @@
+"""An evaluation's life in the ledger: record, review, seal by every evaluator, amend, verify."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+
+from custody.errors import InvalidInput, TransitionRefused
+from custody.ledger import Ledger
+from custody.medical import (
+    Evaluation,
+    EvaluationRefused,
+    EvaluationStatus,
+    IdentityRecord,
+    amend_evaluation,
+    load_evaluation,
+    record_evaluation,
+    review_evaluation,
+    seal_evaluation,
+)
+from custody.testing import Clinicians, new_ledger, prepare_medical_case
+from custody.verify import verify_ledger
+
+CASE = "CASE-MED"
+CLINICIANS = Clinicians()
+
+
+@pytest.fixture
+def ledger(tmp_path: Path) -> Iterator[Ledger]:
+    with new_ledger(tmp_path / "ledger.db") as ledger:
+        yield ledger
+
+
+@pytest.fixture
+def prepared(ledger: Ledger) -> tuple[dict[str, Any], IdentityRecord]:
+    return prepare_medical_case(ledger, CLINICIANS, case=CASE)
+
+
+def _evaluation(prepared: tuple[dict[str, Any], IdentityRecord]) -> Evaluation:
+    return Evaluation.from_json(prepared[0])
+
+
+def _sealed(ledger: Ledger, evaluation: Evaluation) -> None:
+    record_evaluation(ledger, CASE, evaluation, CLINICIANS.physician)
+    seal_evaluation(ledger, CASE, evaluation.evaluation_id, CLINICIANS.physician)
+    seal_evaluation(ledger, CASE, evaluation.evaluation_id, CLINICIANS.psychologist)
+
+
+def test_recorded_reviewed_and_sealed_by_every_evaluator(ledger: Ledger, prepared: Any) -> None:
+    evaluation, identity = _evaluation(prepared), prepared[1]
+    state = record_evaluation(ledger, CASE, evaluation, CLINICIANS.physician, identity=identity)
+    assert (state.status, state.version, state.evaluation) == (
+        EvaluationStatus.DRAFT,
+        0,
+        evaluation,
+    )
+    review_evaluation(ledger, CASE, evaluation.evaluation_id, CLINICIANS.reviewer)
+    state = seal_evaluation(ledger, CASE, evaluation.evaluation_id, CLINICIANS.physician)
+    assert state.status is EvaluationStatus.DRAFT
+    assert state.unsealed_by == ("C-PSY",)
+    state = seal_evaluation(ledger, CASE, evaluation.evaluation_id, CLINICIANS.psychologist)
+    assert state.status is EvaluationStatus.SEALED
+    assert state.unsealed_by == ()
+    assert [s.key_id for s in state.seals] == [
+        CLINICIANS.physician.key_id,
+        CLINICIANS.psychologist.key_id,
+    ]
+    assert state.reviews == (CLINICIANS.reviewer.key_id,)
+    assert verify_ledger(ledger).ok
+    assert evaluation.evaluation_id in ledger.evaluations(CASE)
+    assert evaluation.evaluation_id not in {i.reference for i in ledger.items(CASE)}
+
+
+def test_no_clinical_content_or_identity_in_any_event(ledger: Ledger, prepared: Any) -> None:
+    document = prepared[0]
+    _sealed(ledger, Evaluation.from_json(document))
+    envelopes = b"".join(e.statement.entry for e in ledger.timeline(CASE))
+    for secret in ("Karim", "tramline", "handcuff", "Remand prison", "Dr Amina"):
+        assert secret.encode() not in envelopes
+
+
+def test_a_new_draft_before_sealing_is_a_new_version(ledger: Ledger, prepared: Any) -> None:
+    evaluation = _evaluation(prepared)
+    record_evaluation(ledger, CASE, evaluation, CLINICIANS.physician)
+    seal_evaluation(ledger, CASE, evaluation.evaluation_id, CLINICIANS.physician)
+    revised = attrs.evolve(evaluation, restrictions_statement="Revised statement.")
+    with pytest.raises(TransitionRefused, match="addendum"):
+        record_evaluation(ledger, CASE, revised, CLINICIANS.physician)
+
+
+def test_draft_revisions_before_any_seal(ledger: Ledger, prepared: Any) -> None:
+    evaluation = _evaluation(prepared)
+    record_evaluation(ledger, CASE, evaluation, CLINICIANS.physician)
+    revised = attrs.evolve(evaluation, restrictions_statement="Second draft.")
+    state = record_evaluation(ledger, CASE, revised, CLINICIANS.psychologist)
+    assert (state.version, state.evaluation.restrictions_statement) == (1, "Second draft.")
+
+
+def test_addendum_after_sealing_names_what_it_supersedes(ledger: Ledger, prepared: Any) -> None:
+    evaluation = _evaluation(prepared)
+    _sealed(ledger, evaluation)
+    sealed_digest = load_evaluation(ledger, CASE, evaluation.evaluation_id).digest
+    revised = attrs.evolve(evaluation, restrictions_statement="Corrected statement.")
+    state = amend_evaluation(
+        ledger, CASE, revised, CLINICIANS.physician, reason="Typing error corrected"
+    )
+    assert state.status is EvaluationStatus.AMENDED
+    (note,) = state.evaluation.addenda
+    assert note.supersedes == sealed_digest.hex()
+    assert note.changed == ("/restrictions_statement",)
+    seal_evaluation(ledger, CASE, evaluation.evaluation_id, CLINICIANS.physician)
+    state = seal_evaluation(ledger, CASE, evaluation.evaluation_id, CLINICIANS.psychologist)
+    assert state.status is EvaluationStatus.SEALED
+    assert verify_ledger(ledger).ok
+
+
+def test_an_addendum_needs_a_sealed_evaluation(ledger: Ledger, prepared: Any) -> None:
+    evaluation = _evaluation(prepared)
+    record_evaluation(ledger, CASE, evaluation, CLINICIANS.physician)
+    revised = attrs.evolve(evaluation, restrictions_statement="x")
+    with pytest.raises(TransitionRefused, match="sealed"):
+        amend_evaluation(ledger, CASE, revised, CLINICIANS.physician, reason="why")
+
+
+def test_a_document_breaking_hard_rules_is_refused_and_nothing_recorded(
+    ledger: Ledger, prepared: Any
+) -> None:
+    document = prepared[0]
+    document["photographs"][2]["sha256"] = "0" * 64  # not the evidence item's bytes
+    document["diagram_annotations"] = []  # lesions without marks
+    before = ledger.size
+    with pytest.raises(EvaluationRefused) as refused:
+        record_evaluation(ledger, CASE, Evaluation.from_json(document), CLINICIANS.physician)
+    codes = {(p.code, p.pointer) for p in refused.value.report.hard}
+    assert ("A16.16", "/photographs/2/sha256") in codes
+    assert ("A16.7", "/findings/0") in codes
+    assert ledger.size == before
+
+
+def test_sealing_checks_the_sealing_rules(ledger: Ledger, prepared: Any) -> None:
+    document = prepared[0]
+    del document["overall_opinion"]
+    evaluation = Evaluation.from_json(document)
+    record_evaluation(ledger, CASE, evaluation, CLINICIANS.physician)
+    with pytest.raises(EvaluationRefused, match="overall opinion"):
+        seal_evaluation(ledger, CASE, evaluation.evaluation_id, CLINICIANS.physician)
+
+
+def test_only_evaluators_record_and_seal(ledger: Ledger, prepared: Any) -> None:
+    evaluation = _evaluation(prepared)
+    with pytest.raises(InvalidInput, match="not the key of any evaluator"):
+        record_evaluation(ledger, CASE, evaluation, CLINICIANS.reviewer)
+    record_evaluation(ledger, CASE, evaluation, CLINICIANS.physician)
+    with pytest.raises(TransitionRefused):
+        seal_evaluation(ledger, CASE, evaluation.evaluation_id, CLINICIANS.reviewer)
+    with pytest.raises(TransitionRefused):
+        review_evaluation(ledger, CASE, evaluation.evaluation_id, CLINICIANS.physician)
+
+
+def test_a_wrong_identity_record_is_refused(ledger: Ledger, prepared: Any) -> None:
+    evaluation = _evaluation(prepared)
+    stranger = IdentityRecord.create(evaluation.subject.subject_id, ("Someone Else",))
+    with pytest.raises(EvaluationRefused, match="identity_commitment"):
+        record_evaluation(ledger, CASE, evaluation, CLINICIANS.physician, identity=stranger)
+
+
+def test_changing_a_field_of_a_sealed_evaluation_is_reported(ledger: Ledger, prepared: Any) -> None:
+    evaluation = _evaluation(prepared)
+    _sealed(ledger, evaluation)
+    path = ledger.store.location
+    ledger.close()
+    with sqlite3.connect(path) as db:
+        (body,) = db.execute("SELECT body FROM records").fetchone()
+        changed = body.replace(b"highly_consistent_with", b"diagnostic_of_xxxxxxxx", 1)
+        assert changed != body
+        db.execute("DROP TRIGGER IF EXISTS records_no_update")
+        for (name,) in db.execute(
+            "SELECT name FROM sqlite_master WHERE type='trigger' AND tbl_name='records'"
+        ).fetchall():
+            db.execute(f"DROP TRIGGER {name}")
+        db.execute("UPDATE records SET body = ?", (changed,))
+    with Ledger.open(path) as reopened:
+        report = verify_ledger(reopened)
+    codes = {p.code for p in report.problems}
+    assert not report.ok
+    assert "MEDICAL_RECORD_CHANGED" in codes
+    changed_fields = [str(p.where) for p in report.problems if p.code == "MEDICAL_FIELD_CHANGED"]
+    assert any("/opinions/0/level" in where for where in changed_fields)
