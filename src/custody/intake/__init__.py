@@ -31,7 +31,7 @@ from custody.intake._fixity import (
     Unrecorded,
     audit_fixity,
 )
-from custody.intake._images import DecodeState, ImageFacts, probe_image
+from custody.intake._images import DecodeState, ImageFacts, jpeg_structure_problem, probe_image
 from custody.intake._intake import (
     FileResult,
     IntakeOptions,
@@ -82,6 +82,7 @@ __all__ = [
     "intake",
     "item_label",
     "item_reference",
+    "jpeg_structure_problem",
     "make_derived",
     "probe_image",
     "read_exif",

@@ -270,6 +270,17 @@ def _jpeg_structure(handle: BinaryIO) -> tuple[DecodeState, str] | None:
         return _walk_jpeg(view)
 
 
+def jpeg_structure_problem(data: bytes) -> str | None:
+    """What is wrong with the marker structure of JPEG bytes, or ``None`` if it is sound.
+
+    Catches damage libjpeg decodes without complaint (as grey blocks), such as a stretch of
+    the entropy-coded data overwritten; used by :func:`probe_image` and by reports that show
+    photographs.
+    """
+    problem = _walk_jpeg(data)
+    return None if problem is None else problem[1]
+
+
 def _walk_jpeg(data: mmap.mmap | bytes) -> tuple[DecodeState, str] | None:
     end, position, in_scan = len(data), 2, False
     while True:

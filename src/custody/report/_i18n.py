@@ -1,0 +1,1122 @@
+"""Display labels of the medical report in English, Spanish and French.
+
+Two lookups serve the report:
+
+* :func:`term` gives the label of a member of any enumeration in
+  :mod:`custody.medical._terms`, for example the level of consistency of an opinion;
+* :func:`label` gives a heading or field label of the report by a stable key.
+
+Only display text lives here. The codes written in evaluation documents and signed events are
+the enumeration values, which never depend on the language of the report.
+
+Where the Istanbul Protocol has a term of art, the English label is the Protocol's exact term.
+The Spanish and French labels could not be checked against the official UN editions while this
+module was written; each table says which wording was confirmed, from where, and which was
+chosen here. ``docs/medical.md`` ("Languages of the report") summarises the same facts.
+
+Sources named in the comments below:
+
+* [IP22] Istanbul Protocol, 2022 edition, OHCHR Professional Training Series No. 8/Rev.2,
+  English text, as read for the project's data-model reference note on the Protocol
+  ("istanbul-protocol.md"), which marks the five levels of consistency (¶418, ¶424, ¶543)
+  VERIFIED against that text.
+* [IP04-fr] Protocole d'Istanbul, 2004, Série sur la formation professionnelle no 8/Rev.1.
+  Its title and series were read in the UN Geneva language service's bilingual copy
+  (https://ls-fts.unog.ch/sites/default/files/2020-11/Protocol%20d%27Istanbul-EN-FRA.htm);
+  ¶187 and the rest of the body could not be read.
+* [IP04-es] Protocolo de Estambul, 2004, Serie de Capacitación Profesional Nº 8/Rev.1. Its
+  title and series were read in a transcript of the OHCHR PDF
+  (https://fdocumenti.com/document/protocolo-de-estambul-webicameswebicamesbucketprotocoloe-oficina-del.html);
+  ¶187 and the rest of the body could not be read.
+* [CMF23] Morentin B. et al., "Protocolo de Estambul", Cuadernos de Medicina Forense 2023;
+  26(1):29-39, p. 34 (https://cuadernosdemedicinaforense.com/wp-content/uploads/2023/2601/online/34).
+  Spanish forensic physicians' own rendering of the 2022 levels; not an official text.
+* [VF21] C. Vanegas Fajardo, "Protocolo de Estambul: evaluación física" (slides, 2021,
+  https://es.slideshare.net/slideshow/protocolode-estambul-250485886/250485886). Spanish
+  names of torture methods used in training; not an official text.
+
+No official Spanish or French edition of the 2022 Protocol could be found through the search
+tools available (the Argentine national preventive mechanism, cnpt.gob.ar, still linked the
+2022 English text and the first Spanish version in August 2025). Before a Spanish or French
+report is filed in court, compare every label marked CHOSEN below with the official text.
+"""
+
+# ruff: noqa: E501 -- the label tables keep one member per line, so a reviewer can read a
+# member's three labels side by side; the code below them stays within 100 columns.
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from typing import Any, Final
+
+from custody.errors import InvalidInput
+from custody.medical._terms import (
+    Analysis,
+    Arrangement,
+    Aspect,
+    AttributionKind,
+    BodyRegion,
+    BodySystem,
+    BorderDefinition,
+    BorderRegularity,
+    BurnDepth,
+    Capacity,
+    Certainty,
+    Colour,
+    Confidence,
+    Consciousness,
+    ConsentDecision,
+    ConsentMethod,
+    ConsentScope,
+    ConsistencyLevel,
+    ConsistencyStatus,
+    CustodyContext,
+    CustodyStatus,
+    DatePrecision,
+    DiagnosisSystem,
+    DiagramView,
+    EvaluationContext,
+    EvaluationPurpose,
+    EvaluatorRole,
+    FindingKind,
+    Handedness,
+    HealingStage,
+    InterpreterMode,
+    InterpreterTie,
+    Laterality,
+    LesionType,
+    Lighting,
+    LocationMetadata,
+    MeasurementMethod,
+    MethodCategory,
+    NarrativeSource,
+    OpinionBasis,
+    OpinionDomain,
+    OverallBasis,
+    PerceptionLimit,
+    PhotoRole,
+    PresenceRequestedBy,
+    PresentRole,
+    Privacy,
+    Profession,
+    ProtocolVersion,
+    QualityFlag,
+    RecommendationKind,
+    RequesterRole,
+    RestraintType,
+    ReviewedRecordType,
+    SampleStorage,
+    SampleType,
+    ScaleType,
+    SessionLocation,
+    SexAtBirth,
+    Shape,
+    SkinLevel,
+    SkinPhototype,
+    Surface,
+    SymptomDomain,
+    TargetKind,
+    Urgency,
+    Vulnerability,
+)
+
+__all__ = ["LABELS", "LANGUAGES", "Language", "label", "term"]
+
+#: The languages a report can be rendered in, in the column order of every table below.
+LANGUAGES: tuple[str, ...] = ("en", "es", "fr")
+
+
+class Language(enum.StrEnum):
+    """A language of the report (ISO 639-1 code; members compare equal to the plain code)."""
+
+    EN = "en"
+    ES = "es"
+    FR = "fr"
+
+
+_COLUMN: Final[Mapping[str, int]] = {code: index for index, code in enumerate(LANGUAGES)}
+
+#: One row per member or key: (English, Spanish, French).
+_Row = tuple[str, str, str]
+
+
+# fmt: off
+# -- the report itself ---------------------------------------------------------------------
+
+# Edition names. The Spanish and French titles and series names of the 2004 edition were
+# CONFIRMED in [IP04-es] and [IP04-fr]; for the 2022 edition the same wording is CHOSEN here,
+# with the 2022 series number (8/Rev.2), because no official es/fr 2022 text was found.
+_PROTOCOL_VERSION: dict[ProtocolVersion, _Row] = {
+    ProtocolVersion.IP_2022: (
+        "Istanbul Protocol, 2022 edition (Professional Training Series No. 8/Rev.2)",
+        "Protocolo de Estambul, edición de 2022 (Serie de Capacitación Profesional Nº 8/Rev.2)",
+        "Protocole d'Istanbul, édition de 2022 (Série sur la formation professionnelle no 8/Rev.2)",
+    ),
+    ProtocolVersion.IP_2004: (
+        "Istanbul Protocol, 2004 edition (Professional Training Series No. 8/Rev.1)",
+        "Protocolo de Estambul, edición de 2004 (Serie de Capacitación Profesional Nº 8/Rev.1)",
+        "Protocole d'Istanbul, édition de 2004 (Série sur la formation professionnelle no 8/Rev.1)",
+    ),
+}
+
+# "National preventive mechanism" is the OPCAT term (art. 3); "mecanismo nacional de
+# prevención" and "mécanisme national de prévention" are the forms in common UN use, CHOSEN
+# here without checking the official Spanish and French OPCAT texts.
+_EVALUATION_CONTEXT: dict[EvaluationContext, _Row] = {
+    EvaluationContext.CUSTODIAL: ("In custody", "Bajo custodia", "En détention"),
+    EvaluationContext.EXTRA_CUSTODIAL: ("Outside custody", "Fuera de custodia", "Hors détention"),
+    EvaluationContext.POST_RELEASE: ("After release", "Tras la puesta en libertad", "Après la libération"),
+    EvaluationContext.ASYLUM: ("Asylum", "Asilo", "Asile"),
+    EvaluationContext.NPM_VISIT: ("Visit by a national preventive mechanism", "Visita de un mecanismo nacional de prevención", "Visite d'un mécanisme national de prévention"),
+    EvaluationContext.CLINICAL_CARE: ("Clinical care", "Atención clínica", "Soins cliniques"),
+    EvaluationContext.HUMAN_RIGHTS_INVESTIGATION: ("Human rights investigation", "Investigación de derechos humanos", "Enquête sur les droits de l'homme"),
+}
+
+_EVALUATION_PURPOSE: dict[EvaluationPurpose, _Row] = {
+    EvaluationPurpose.CRIMINAL_PROCEEDINGS: ("Criminal proceedings", "Procedimiento penal", "Procédure pénale"),
+    EvaluationPurpose.CIVIL_REPARATION: ("Civil claim for reparation", "Reclamación civil de reparación", "Action civile en réparation"),
+    EvaluationPurpose.ASYLUM_OR_IMMIGRATION: ("Asylum or immigration proceedings", "Procedimiento de asilo o de inmigración", "Procédure d'asile ou d'immigration"),
+    EvaluationPurpose.NPM_MONITORING: ("Monitoring by a national preventive mechanism", "Supervisión por un mecanismo nacional de prevención", "Contrôle par un mécanisme national de prévention"),
+    EvaluationPurpose.NHRI_OR_OMBUDSMAN_COMPLAINT: ("Complaint to a national human rights institution or ombudsperson", "Queja ante una institución nacional de derechos humanos o una defensoría del pueblo", "Plainte auprès d'une institution nationale des droits de l'homme ou d'un médiateur"),
+    EvaluationPurpose.UN_OR_REGIONAL_BODY: ("Submission to a United Nations or regional body", "Comunicación a un órgano de las Naciones Unidas o regional", "Communication à un organe des Nations Unies ou régional"),
+    EvaluationPurpose.DOCUMENTATION_ONLY: ("Documentation only", "Solo documentación", "Documentation uniquement"),
+    EvaluationPurpose.CLINICAL_CARE: ("Clinical care", "Atención clínica", "Soins cliniques"),
+}
+
+_REQUESTER_ROLE: dict[RequesterRole, _Row] = {
+    RequesterRole.COURT: ("Court", "Tribunal", "Juridiction"),
+    RequesterRole.PROSECUTOR: ("Prosecutor", "Fiscalía", "Ministère public"),
+    RequesterRole.INVESTIGATING_BODY: ("Investigating body", "Órgano de investigación", "Organe d'enquête"),
+    RequesterRole.SUBJECT: ("Person examined", "Persona examinada", "Personne examinée"),
+    RequesterRole.SUBJECT_LAWYER: ("Lawyer of the person examined", "Representación letrada de la persona examinada", "Conseil de la personne examinée"),
+    RequesterRole.NPM: ("National preventive mechanism", "Mecanismo nacional de prevención", "Mécanisme national de prévention"),
+    RequesterRole.NHRI: ("National human rights institution", "Institución nacional de derechos humanos", "Institution nationale des droits de l'homme"),
+    RequesterRole.NGO: ("Non-governmental organization", "Organización no gubernamental", "Organisation non gouvernementale"),
+    RequesterRole.HEALTH_SERVICE: ("Health service", "Servicio de salud", "Service de santé"),
+    RequesterRole.OTHER: ("Other", "Otro", "Autre"),
+}
+
+_REVIEWED_RECORD_TYPE: dict[ReviewedRecordType, _Row] = {
+    ReviewedRecordType.PRIOR_MEDICAL_RECORD: ("Prior medical record", "Historia clínica previa", "Dossier médical antérieur"),
+    ReviewedRecordType.CUSTODY_MEDICAL_RECORD: ("Medical record kept in custody", "Registro médico del lugar de custodia", "Dossier médical tenu en détention"),
+    ReviewedRecordType.PRIOR_REPORT: ("Prior report", "Informe previo", "Rapport antérieur"),
+    ReviewedRecordType.TRIBUNAL_DECISION: ("Decision of a court or tribunal", "Resolución de un tribunal", "Décision d'une juridiction"),
+    ReviewedRecordType.POLICE_RECORD: ("Police record", "Registro policial", "Procès-verbal ou registre de police"),
+    ReviewedRecordType.OTHER: ("Other", "Otro", "Autre"),
+}
+
+
+# -- consent ---------------------------------------------------------------------------------
+
+_CONSENT_SCOPE: dict[ConsentScope, _Row] = {
+    ConsentScope.INTERVIEW: ("Interview", "Entrevista", "Entretien"),
+    ConsentScope.PHYSICAL_EXAMINATION: ("Physical examination", "Examen físico", "Examen physique"),
+    ConsentScope.GENITAL_ANAL_EXAMINATION: ("Genital and anal examination", "Examen genital y anal", "Examen génital et anal"),
+    ConsentScope.BREAST_EXAMINATION: ("Breast examination", "Examen mamario", "Examen des seins"),
+    ConsentScope.PHOTOGRAPHY: ("Photography", "Fotografía", "Photographie"),
+    ConsentScope.PHOTOGRAPHY_INTIMATE: ("Photography of intimate areas", "Fotografía de zonas íntimas", "Photographie des zones intimes"),
+    ConsentScope.PHOTOGRAPHY_FACE_IDENTIFYING: ("Identifying photographs of the face", "Fotografías identificativas del rostro", "Photographies du visage permettant l'identification"),
+    ConsentScope.VIDEO_OR_AUDIO_RECORDING: ("Video or audio recording", "Grabación de vídeo o de audio", "Enregistrement vidéo ou audio"),
+    ConsentScope.BIOLOGICAL_SAMPLING: ("Collection of biological samples", "Toma de muestras biológicas", "Prélèvement d'échantillons biologiques"),
+    ConsentScope.DIAGNOSTIC_IMAGING: ("Diagnostic imaging", "Pruebas de imagen", "Imagerie diagnostique"),
+    ConsentScope.PSYCHOLOGICAL_TESTING: ("Psychological testing", "Pruebas psicológicas", "Tests psychologiques"),
+    ConsentScope.ACCESS_TO_PRIOR_RECORDS: ("Access to prior records", "Acceso a registros previos", "Accès aux dossiers antérieurs"),
+    ConsentScope.DISCLOSURE_TO_REQUESTING_PARTY: ("Disclosure to the requesting party", "Comunicación a la parte solicitante", "Communication à la partie requérante"),
+    ConsentScope.DISCLOSURE_TO_PROSECUTION_OR_POLICE: ("Disclosure to the prosecution or the police", "Comunicación a la fiscalía o a la policía", "Communication au ministère public ou à la police"),
+    ConsentScope.DISCLOSURE_WITH_NAME: ("Disclosure including the person's name", "Comunicación con el nombre de la persona", "Communication avec le nom de la personne"),
+    ConsentScope.DISCLOSURE_TO_NPM_OR_NHRI: ("Disclosure to a national preventive mechanism or national human rights institution", "Comunicación a un mecanismo nacional de prevención o a una institución nacional de derechos humanos", "Communication à un mécanisme national de prévention ou à une institution nationale des droits de l'homme"),
+    ConsentScope.AGGREGATE_STATISTICAL_USE: ("Aggregate statistical use", "Uso estadístico agregado", "Utilisation statistique agrégée"),
+    ConsentScope.TEACHING_OR_PUBLICATION: ("Teaching or publication", "Docencia o publicación", "Enseignement ou publication"),
+    ConsentScope.RETENTION_BEYOND_CASE: ("Retention after the case is closed", "Conservación después de cerrado el caso", "Conservation après la clôture de l'affaire"),
+}
+
+_CONSENT_DECISION: dict[ConsentDecision, _Row] = {
+    ConsentDecision.GRANTED: ("Granted", "Otorgado", "Donné"),
+    ConsentDecision.REFUSED: ("Refused", "Denegado", "Refusé"),
+    ConsentDecision.GRANTED_WITH_LIMITS: ("Granted with limits", "Otorgado con límites", "Donné avec des limites"),
+    ConsentDecision.WITHDRAWN: ("Withdrawn", "Retirado", "Retiré"),
+}
+
+_CAPACITY: dict[Capacity, _Row] = {
+    Capacity.HAS_CAPACITY: ("Has capacity to consent", "Tiene capacidad para consentir", "Apte à consentir"),
+    Capacity.LACKS_CAPACITY: ("Lacks capacity to consent", "Carece de capacidad para consentir", "Inapte à consentir"),
+    Capacity.MINOR: ("Minor", "Menor de edad", "Mineur"),
+}
+
+_CONSENT_METHOD: dict[ConsentMethod, _Row] = {
+    ConsentMethod.WRITTEN_SIGNATURE: ("Handwritten signature", "Firma manuscrita", "Signature manuscrite"),
+    ConsentMethod.THUMBPRINT: ("Thumbprint", "Huella del pulgar", "Empreinte du pouce"),
+    ConsentMethod.VERBAL_WITNESSED: ("Verbal, before a witness", "Verbal, ante testigo", "Verbal, devant témoin"),
+    ConsentMethod.ELECTRONIC_SIGNATURE: ("Electronic signature", "Firma electrónica", "Signature électronique"),
+}
+
+
+# -- the people ------------------------------------------------------------------------------
+
+_SEX_AT_BIRTH: dict[SexAtBirth, _Row] = {
+    SexAtBirth.FEMALE: ("Female", "Femenino", "Féminin"),
+    SexAtBirth.MALE: ("Male", "Masculino", "Masculin"),
+    SexAtBirth.INTERSEX: ("Intersex", "Intersexual", "Intersexe"),
+    SexAtBirth.NOT_DISCLOSED: ("Not disclosed", "No declarado", "Non communiqué"),
+}
+
+_CUSTODY_STATUS: dict[CustodyStatus, _Row] = {
+    CustodyStatus.IN_CUSTODY: ("In custody", "Bajo custodia", "En détention"),
+    CustodyStatus.RELEASED: ("Released", "En libertad", "En liberté"),
+    CustodyStatus.NEVER_DETAINED: ("Never detained", "Sin detención", "Aucune détention"),
+    CustodyStatus.UNKNOWN: ("Unknown", "Desconocida", "Inconnue"),
+}
+
+_HANDEDNESS: dict[Handedness, _Row] = {
+    Handedness.LEFT: ("Left-handed", "Mano dominante izquierda", "Main dominante gauche"),
+    Handedness.RIGHT: ("Right-handed", "Mano dominante derecha", "Main dominante droite"),
+    Handedness.AMBIDEXTROUS: ("Ambidextrous", "Ambidextría", "Ambidextrie"),
+}
+
+_SKIN_PHOTOTYPE: dict[SkinPhototype, _Row] = {
+    SkinPhototype.I: ("Fitzpatrick type I", "Fototipo I de Fitzpatrick", "Phototype I de Fitzpatrick"),
+    SkinPhototype.II: ("Fitzpatrick type II", "Fototipo II de Fitzpatrick", "Phototype II de Fitzpatrick"),
+    SkinPhototype.III: ("Fitzpatrick type III", "Fototipo III de Fitzpatrick", "Phototype III de Fitzpatrick"),
+    SkinPhototype.IV: ("Fitzpatrick type IV", "Fototipo IV de Fitzpatrick", "Phototype IV de Fitzpatrick"),
+    SkinPhototype.V: ("Fitzpatrick type V", "Fototipo V de Fitzpatrick", "Phototype V de Fitzpatrick"),
+    SkinPhototype.VI: ("Fitzpatrick type VI", "Fototipo VI de Fitzpatrick", "Phototype VI de Fitzpatrick"),
+}
+
+_VULNERABILITY: dict[Vulnerability, _Row] = {
+    Vulnerability.CHILD: ("Child", "Niño, niña o adolescente", "Enfant"),
+    Vulnerability.OLDER_PERSON: ("Older person", "Persona mayor", "Personne âgée"),
+    Vulnerability.DISABILITY: ("Person with a disability", "Persona con discapacidad", "Personne handicapée"),
+    Vulnerability.MENTAL_HEALTH_CONDITION: ("Mental health condition", "Problema de salud mental", "Trouble de santé mentale"),
+    Vulnerability.PREGNANCY: ("Pregnancy", "Embarazo", "Grossesse"),
+    Vulnerability.LGBTI: ("LGBTI person", "Persona LGBTI", "Personne LGBTI"),
+    Vulnerability.FOREIGN_NATIONAL: ("Foreign national", "Persona extranjera", "Personne de nationalité étrangère"),
+    Vulnerability.MINORITY: ("Member of a minority", "Persona perteneciente a una minoría", "Personne appartenant à une minorité"),
+    Vulnerability.OTHER: ("Other", "Otra", "Autre"),
+}
+
+# Named as disciplines, so the label fits every evaluator whatever their gender.
+_PROFESSION: dict[Profession, _Row] = {
+    Profession.PHYSICIAN: ("Medicine", "Medicina", "Médecine"),
+    Profession.FORENSIC_PHYSICIAN: ("Forensic medicine", "Medicina forense", "Médecine légale"),
+    Profession.PSYCHIATRIST: ("Psychiatry", "Psiquiatría", "Psychiatrie"),
+    Profession.CLINICAL_PSYCHOLOGIST: ("Clinical psychology", "Psicología clínica", "Psychologie clinique"),
+    Profession.NURSE: ("Nursing", "Enfermería", "Soins infirmiers"),
+    Profession.DENTIST: ("Dentistry", "Odontología", "Chirurgie dentaire"),
+    Profession.OTHER: ("Other", "Otra", "Autre"),
+}
+
+_EVALUATOR_ROLE: dict[EvaluatorRole, _Row] = {
+    EvaluatorRole.PHYSICAL: ("Physical evaluation", "Evaluación física", "Évaluation physique"),
+    EvaluatorRole.PSYCHOLOGICAL: ("Psychological evaluation", "Evaluación psicológica", "Évaluation psychologique"),
+    EvaluatorRole.BOTH: ("Physical and psychological evaluation", "Evaluación física y psicológica", "Évaluation physique et psychologique"),
+    EvaluatorRole.CONSULTANT: ("Specialist consultation", "Interconsulta especializada", "Avis spécialisé"),
+}
+
+_INTERPRETER_MODE: dict[InterpreterMode, _Row] = {
+    InterpreterMode.IN_PERSON: ("In person", "Presencial", "En présence"),
+    InterpreterMode.PHONE: ("By telephone", "Por teléfono", "Par téléphone"),
+    InterpreterMode.VIDEO: ("By video link", "Por videoconferencia", "Par visioconférence"),
+}
+
+_INTERPRETER_TIE: dict[InterpreterTie, _Row] = {
+    InterpreterTie.PROFESSIONAL: ("Professional interpreter", "Intérprete profesional", "Interprète professionnel"),
+    InterpreterTie.EMPLOYED_BY_FACILITY: ("Employed by the facility", "Al servicio del centro", "Au service de l'établissement"),
+    InterpreterTie.IS_CO_DETAINEE: ("Fellow detainee", "Otra persona detenida", "Autre personne détenue"),
+    InterpreterTie.IS_FAMILY_MEMBER: ("Family member", "Familiar", "Membre de la famille"),
+    InterpreterTie.IS_OFFICIAL: ("Official", "Agente de la autoridad", "Agent public"),
+}
+
+_PRESENT_ROLE: dict[PresentRole, _Row] = {
+    PresentRole.CLINICIAN: ("Clinician", "Profesional sanitario", "Professionnel de santé"),
+    PresentRole.CHAPERONE: ("Chaperone", "Acompañante durante el examen", "Accompagnant pendant l'examen"),
+    PresentRole.INTERPRETER: ("Interpreter", "Intérprete", "Interprète"),
+    PresentRole.SUBJECT_LAWYER: ("Lawyer of the person examined", "Representación letrada de la persona examinada", "Conseil de la personne examinée"),
+    PresentRole.FAMILY_MEMBER: ("Family member", "Familiar", "Membre de la famille"),
+    PresentRole.TRAINEE: ("Trainee", "Profesional en formación", "Stagiaire"),
+    PresentRole.FACILITY_MEDICAL_STAFF: ("Medical staff of the facility", "Personal sanitario del centro", "Personnel médical de l'établissement"),
+    PresentRole.FACILITY_SECURITY_STAFF: ("Security staff of the facility", "Personal de seguridad del centro", "Personnel de sécurité de l'établissement"),
+    PresentRole.POLICE: ("Police", "Policía", "Police"),
+    PresentRole.PRISON_OFFICER: ("Prison staff", "Personal penitenciario", "Personnel pénitentiaire"),
+    PresentRole.MILITARY: ("Military personnel", "Personal militar", "Personnel militaire"),
+    PresentRole.INTELLIGENCE: ("Intelligence personnel", "Personal de inteligencia", "Personnel du renseignement"),
+    PresentRole.OTHER_OFFICIAL: ("Other official", "Otro agente de la autoridad", "Autre agent public"),
+    PresentRole.OTHER: ("Other person", "Otra persona", "Autre personne"),
+}
+
+_PRESENCE_REQUESTED_BY: dict[PresenceRequestedBy, _Row] = {
+    PresenceRequestedBy.SUBJECT: ("Person examined", "Persona examinada", "Personne examinée"),
+    PresenceRequestedBy.CLINICIAN: ("Clinician", "Profesional sanitario", "Professionnel de santé"),
+    PresenceRequestedBy.AUTHORITY: ("Authority", "Autoridad", "Autorité"),
+}
+
+
+# -- sessions --------------------------------------------------------------------------------
+
+_SESSION_LOCATION: dict[SessionLocation, _Row] = {
+    SessionLocation.DETENTION_FACILITY_MEDICAL_UNIT: ("Medical unit of a place of detention", "Servicio médico de un lugar de detención", "Service médical d'un lieu de détention"),
+    SessionLocation.DETENTION_FACILITY_CELL: ("Cell in a place of detention", "Celda de un lugar de detención", "Cellule d'un lieu de détention"),
+    SessionLocation.DETENTION_FACILITY_OTHER_ROOM: ("Other room in a place of detention", "Otra sala de un lugar de detención", "Autre local d'un lieu de détention"),
+    SessionLocation.HOSPITAL: ("Hospital", "Hospital", "Hôpital"),
+    SessionLocation.CLINIC: ("Clinic", "Clínica", "Clinique"),
+    SessionLocation.NGO_OFFICE: ("Office of a non-governmental organization", "Oficina de una organización no gubernamental", "Bureau d'une organisation non gouvernementale"),
+    SessionLocation.COURT: ("Court", "Sede judicial", "Tribunal"),
+    SessionLocation.REMOTE: ("Remote", "A distancia", "À distance"),
+    SessionLocation.OTHER: ("Other", "Otro", "Autre"),
+}
+
+# IP22 ¶313 (examination out of the hearing of officials): the English follows the
+# paragraph's sense; the es/fr wording is CHOSEN here.
+_PRIVACY: dict[Privacy, _Row] = {
+    Privacy.PRIVATE: ("Private", "En privado", "En privé"),
+    Privacy.AUDIBLE_BY_OTHERS: ("Within hearing of others", "Al alcance del oído de terceros", "À portée d'oreille de tiers"),
+    Privacy.VISIBLE_BY_OTHERS: ("Within sight of others", "A la vista de terceros", "À la vue de tiers"),
+    Privacy.NOT_PRIVATE: ("Not private", "Sin privacidad", "Sans confidentialité"),
+}
+
+_RESTRAINT_TYPE: dict[RestraintType, _Row] = {
+    RestraintType.HANDCUFFS: ("Handcuffs", "Esposas", "Menottes"),
+    RestraintType.LEG_IRONS: ("Leg irons", "Grilletes", "Entraves aux chevilles"),
+    RestraintType.OTHER: ("Other", "Otro", "Autre"),
+}
+
+
+# -- allegations and history -----------------------------------------------------------------
+
+_DATE_PRECISION: dict[DatePrecision, _Row] = {
+    DatePrecision.EXACT: ("Exact", "Exacta", "Exacte"),
+    DatePrecision.DAY: ("To the day", "Con precisión de día", "Au jour près"),
+    DatePrecision.MONTH: ("To the month", "Con precisión de mes", "Au mois près"),
+    DatePrecision.YEAR: ("To the year", "Con precisión de año", "À l'année près"),
+    DatePrecision.APPROXIMATE: ("Approximate", "Aproximada", "Approximative"),
+    DatePrecision.UNKNOWN: ("Unknown", "Desconocida", "Inconnue"),
+}
+
+_CUSTODY_CONTEXT: dict[CustodyContext, _Row] = {
+    CustodyContext.ARREST: ("Arrest", "Arresto", "Arrestation"),
+    CustodyContext.TRANSPORT: ("Transport", "Traslado", "Transfert"),
+    CustodyContext.POLICE_CUSTODY: ("Police custody", "Custodia policial", "Détention par la police"),
+    CustodyContext.INTERROGATION: ("Interrogation", "Interrogatorio", "Interrogatoire"),
+    CustodyContext.PRISON: ("Prison", "Prisión", "Prison"),
+    CustodyContext.IMMIGRATION_DETENTION: ("Immigration detention", "Detención migratoria", "Détention liée à l'immigration"),
+    CustodyContext.MILITARY: ("Military custody", "Custodia militar", "Détention militaire"),
+    CustodyContext.UNOFFICIAL_SITE: ("Unofficial place of detention", "Lugar de detención no oficial", "Lieu de détention non officiel"),
+    CustodyContext.OTHER: ("Other", "Otro", "Autre"),
+}
+
+_NARRATIVE_SOURCE: dict[NarrativeSource, _Row] = {
+    NarrativeSource.SUBJECT_ACCOUNT: ("Account of the person examined", "Relato de la persona examinada", "Récit de la personne examinée"),
+    NarrativeSource.THIRD_PARTY: ("Account of a third party", "Relato de terceros", "Récit de tiers"),
+    NarrativeSource.RECORDS: ("Records", "Documentos y registros", "Documents et registres"),
+}
+
+# IP22 ¶421 (why a person may not know what caused a finding); es/fr CHOSEN here.
+_PERCEPTION_LIMIT: dict[PerceptionLimit, _Row] = {
+    PerceptionLimit.BLINDFOLDED: ("Blindfolded", "Con los ojos vendados", "Les yeux bandés"),
+    PerceptionLimit.HOODED: ("Hooded", "Con capucha", "Tête recouverte d'une cagoule"),
+    PerceptionLimit.UNCONSCIOUS: ("Unconscious", "Pérdida de conciencia", "Perte de connaissance"),
+    PerceptionLimit.DARKNESS: ("Darkness", "Oscuridad", "Obscurité"),
+    PerceptionLimit.INTOXICATED_OR_DRUGGED: ("Intoxicated or drugged", "Bajo los efectos del alcohol o de drogas", "Sous l'effet de l'alcool ou de drogues"),
+    PerceptionLimit.MULTIPLE_PERPETRATORS: ("Several perpetrators", "Varios autores", "Plusieurs auteurs"),
+}
+
+# Methods of torture, after IP22 ch. V (and IP04 ch. V, section D). English: the Protocol's
+# names of methods where it has one (falanga, suspension, other positional torture, dental
+# torture, asphyxiation, telefono), otherwise descriptive; the grouping is this project's.
+# Spanish: "falanga", "suspensión", "torturas de posición", "tortura dental", "asfixia" and
+# "choques eléctricos" appear in the Spanish training slides [VF21], a secondary source; the
+# official IP04-es wording was NOT confirmed. French: CHOSEN here; "falanga" and
+# "suspension" are the loanword and the ordinary French word, NOT confirmed against IP04-fr.
+_METHOD_CATEGORY: dict[MethodCategory, _Row] = {
+    MethodCategory.BLUNT_TRAUMA: ("Beatings and other blunt trauma", "Golpes y otros traumatismos contusos", "Coups et autres traumatismes contondants"),
+    MethodCategory.FALANGA: ("Falanga", "Falanga", "Falanga"),
+    MethodCategory.EAR_TRAUMA_TELEFONO: ("Trauma to the ears (telefono)", "Traumatismo auricular (teléfono)", "Traumatisme des oreilles (telefono)"),
+    MethodCategory.SUSPENSION: ("Suspension", "Suspensión", "Suspension"),
+    MethodCategory.POSITIONAL_OTHER: ("Other positional torture", "Otras torturas de posición", "Autres tortures de position"),
+    MethodCategory.BURNS: ("Burns", "Quemaduras", "Brûlures"),
+    MethodCategory.ELECTRIC_SHOCK: ("Electric shock", "Choques eléctricos", "Décharges électriques"),
+    MethodCategory.ASPHYXIATION: ("Asphyxiation", "Asfixia", "Asphyxie"),
+    MethodCategory.STRANGULATION: ("Strangulation", "Estrangulamiento", "Strangulation"),
+    MethodCategory.PENETRATING_AND_WOUNDING: ("Penetrating injuries and other wounding", "Heridas penetrantes y otras heridas", "Plaies pénétrantes et autres blessures"),
+    MethodCategory.CRUSH_MAIMING_FRACTURE: ("Crushing, maiming and fractures", "Aplastamiento, mutilación y fracturas", "Écrasement, mutilation et fractures"),
+    MethodCategory.NAIL_REMOVAL: ("Removal of nails", "Arrancamiento de uñas", "Arrachage des ongles"),
+    MethodCategory.AMPUTATION: ("Amputation", "Amputación", "Amputation"),
+    MethodCategory.DENTAL: ("Dental torture", "Tortura dental", "Torture dentaire"),
+    MethodCategory.CHEMICAL_EXPOSURE: ("Exposure to chemicals", "Exposición a sustancias químicas", "Exposition à des produits chimiques"),
+    MethodCategory.PHARMACOLOGICAL: ("Pharmacological torture", "Tortura farmacológica", "Torture pharmacologique"),
+    MethodCategory.SEXUAL_RAPE: ("Rape", "Violación", "Viol"),
+    MethodCategory.SEXUAL_OTHER: ("Other sexual torture", "Otras formas de tortura sexual", "Autres formes de torture sexuelle"),
+    MethodCategory.FORCED_NUDITY: ("Forced nudity", "Desnudez forzada", "Nudité forcée"),
+    MethodCategory.EXTREME_TEMPERATURE: ("Exposure to extreme temperatures", "Exposición a temperaturas extremas", "Exposition à des températures extrêmes"),
+    MethodCategory.FORCED_FEEDING: ("Force-feeding", "Alimentación forzada", "Alimentation forcée"),
+    MethodCategory.ANIMALS: ("Use of animals", "Uso de animales", "Utilisation d'animaux"),
+    MethodCategory.DEPRIVATION: ("Deprivation of basic needs", "Privación de necesidades básicas", "Privation des besoins fondamentaux"),
+    MethodCategory.ISOLATION: ("Isolation", "Aislamiento", "Isolement"),
+    MethodCategory.SENSORY_STRESS: ("Sensory stress", "Estrés sensorial", "Stress sensoriel"),
+    MethodCategory.HUMILIATION_DEGRADATION: ("Humiliation and degradation", "Humillación y degradación", "Humiliation et avilissement"),
+    MethodCategory.THREATS: ("Threats", "Amenazas", "Menaces"),
+    MethodCategory.DEATH_THREATS_MOCK_EXECUTION: ("Death threats and mock execution", "Amenazas de muerte y simulacros de ejecución", "Menaces de mort et simulacres d'exécution"),
+    MethodCategory.WITNESSING_TORTURE: ("Being made to witness torture", "Obligación de presenciar torturas", "Obligation d'assister à des actes de torture"),
+    MethodCategory.BEHAVIOURAL_COERCION: ("Behavioural coercion", "Coerción conductual", "Coercition comportementale"),
+    MethodCategory.CONDITIONS_OF_DETENTION: ("Conditions of detention", "Condiciones de detención", "Conditions de détention"),
+    MethodCategory.OTHER: ("Other", "Otro", "Autre"),
+}
+
+_CONSCIOUSNESS: dict[Consciousness, _Row] = {
+    Consciousness.YES: ("Yes", "Sí", "Oui"),
+    Consciousness.NO: ("No", "No", "Non"),
+    Consciousness.PARTLY: ("Partly", "Parcialmente", "Partiellement"),
+    Consciousness.UNKNOWN: ("Unknown", "Se desconoce", "Inconnu"),
+}
+
+_SYMPTOM_DOMAIN: dict[SymptomDomain, _Row] = {
+    SymptomDomain.PHYSICAL: ("Physical", "Físico", "Physique"),
+    SymptomDomain.PSYCHOLOGICAL: ("Psychological", "Psicológico", "Psychologique"),
+}
+
+
+# -- the body and its findings ---------------------------------------------------------------
+# Standard anatomical and dermatological terms, chosen here; none is a Protocol term of art.
+
+_BODY_SYSTEM: dict[BodySystem, _Row] = {
+    BodySystem.SKIN: ("Skin", "Piel", "Peau"),
+    BodySystem.HEAD_FACE: ("Head and face", "Cabeza y cara", "Tête et visage"),
+    BodySystem.EYES: ("Eyes", "Ojos", "Yeux"),
+    BodySystem.EARS: ("Ears", "Oídos", "Oreilles"),
+    BodySystem.NOSE: ("Nose", "Nariz", "Nez"),
+    BodySystem.MOUTH_TEETH: ("Mouth and teeth", "Boca y dientes", "Bouche et dents"),
+    BodySystem.NECK: ("Neck", "Cuello", "Cou"),
+    BodySystem.CHEST: ("Chest", "Tórax", "Thorax"),
+    BodySystem.ABDOMEN: ("Abdomen", "Abdomen", "Abdomen"),
+    BodySystem.GENITOURINARY: ("Genitourinary system", "Aparato genitourinario", "Appareil génito-urinaire"),
+    BodySystem.ANAL: ("Anal region", "Región anal", "Région anale"),
+    BodySystem.MUSCULOSKELETAL: ("Musculoskeletal system", "Aparato locomotor", "Appareil locomoteur"),
+    BodySystem.NERVOUS_SYSTEM: ("Nervous system", "Sistema nervioso", "Système nerveux"),
+    BodySystem.OTHER: ("Other", "Otro", "Autre"),
+}
+
+_BODY_REGION: dict[BodyRegion, _Row] = {
+    BodyRegion.SCALP: ("Scalp", "Cuero cabelludo", "Cuir chevelu"),
+    BodyRegion.FACE: ("Face", "Cara", "Visage"),
+    BodyRegion.EYE: ("Eye", "Ojo", "Œil"),
+    BodyRegion.EAR: ("Ear", "Oreja", "Oreille"),
+    BodyRegion.NOSE: ("Nose", "Nariz", "Nez"),
+    BodyRegion.MOUTH: ("Mouth", "Boca", "Bouche"),
+    BodyRegion.NECK: ("Neck", "Cuello", "Cou"),
+    BodyRegion.SHOULDER: ("Shoulder", "Hombro", "Épaule"),
+    BodyRegion.CHEST: ("Chest", "Tórax", "Thorax"),
+    BodyRegion.BREAST: ("Breast", "Mama", "Sein"),
+    BodyRegion.ABDOMEN: ("Abdomen", "Abdomen", "Abdomen"),
+    BodyRegion.UPPER_BACK: ("Upper back", "Parte superior de la espalda", "Haut du dos"),
+    BodyRegion.LOWER_BACK: ("Lower back", "Región lumbar", "Bas du dos"),
+    BodyRegion.BUTTOCK: ("Buttock", "Nalga", "Fesse"),
+    BodyRegion.UPPER_ARM: ("Upper arm", "Brazo", "Bras"),
+    BodyRegion.ELBOW: ("Elbow", "Codo", "Coude"),
+    BodyRegion.FOREARM: ("Forearm", "Antebrazo", "Avant-bras"),
+    BodyRegion.WRIST: ("Wrist", "Muñeca", "Poignet"),
+    BodyRegion.HAND: ("Hand", "Mano", "Main"),
+    BodyRegion.FINGER: ("Finger", "Dedo de la mano", "Doigt"),
+    BodyRegion.HIP: ("Hip", "Cadera", "Hanche"),
+    BodyRegion.GROIN: ("Groin", "Ingle", "Aine"),
+    BodyRegion.GENITALS: ("Genitals", "Genitales", "Organes génitaux"),
+    BodyRegion.ANUS: ("Anus", "Ano", "Anus"),
+    BodyRegion.THIGH: ("Thigh", "Muslo", "Cuisse"),
+    BodyRegion.KNEE: ("Knee", "Rodilla", "Genou"),
+    BodyRegion.LOWER_LEG: ("Lower leg", "Pierna", "Jambe"),
+    BodyRegion.ANKLE: ("Ankle", "Tobillo", "Cheville"),
+    BodyRegion.FOOT: ("Foot", "Pie", "Pied"),
+    BodyRegion.SOLE: ("Sole of the foot", "Planta del pie", "Plante du pied"),
+    BodyRegion.TOE: ("Toe", "Dedo del pie", "Orteil"),
+    BodyRegion.WHOLE_BODY: ("Whole body", "Todo el cuerpo", "Corps entier"),
+    BodyRegion.OTHER: ("Other", "Otra", "Autre"),
+}
+
+_FINDING_KIND: dict[FindingKind, _Row] = {
+    FindingKind.LESION: ("Lesion", "Lesión", "Lésion"),
+    FindingKind.FUNCTIONAL_DEFICIT: ("Functional deficit", "Déficit funcional", "Déficit fonctionnel"),
+    FindingKind.TENDERNESS: ("Tenderness", "Dolor a la palpación", "Douleur à la palpation"),
+    FindingKind.DEFORMITY: ("Deformity", "Deformidad", "Déformation"),
+    FindingKind.NEUROLOGICAL_SIGN: ("Neurological sign", "Signo neurológico", "Signe neurologique"),
+    FindingKind.DENTAL: ("Dental finding", "Hallazgo dental", "Constatation dentaire"),
+    FindingKind.NEGATIVE_FINDING: ("Negative finding (absence recorded)", "Hallazgo negativo (ausencia registrada)", "Constatation négative (absence consignée)"),
+    FindingKind.OTHER: ("Other", "Otro", "Autre"),
+}
+
+_LESION_TYPE: dict[LesionType, _Row] = {
+    LesionType.ABRASION: ("Abrasion", "Excoriación", "Excoriation"),
+    LesionType.CONTUSION_BRUISE: ("Contusion (bruise)", "Contusión (equimosis)", "Contusion (ecchymose)"),
+    LesionType.HAEMATOMA: ("Haematoma", "Hematoma", "Hématome"),
+    LesionType.LACERATION: ("Laceration", "Herida contusa (laceración)", "Plaie contuse (lacération)"),
+    LesionType.INCISED_WOUND: ("Incised wound", "Herida incisa", "Plaie incisée"),
+    LesionType.STAB_WOUND: ("Stab wound", "Herida punzocortante", "Plaie pénétrante par arme blanche"),
+    LesionType.PUNCTURE_WOUND: ("Puncture wound", "Herida punzante", "Plaie punctiforme"),
+    LesionType.GUNSHOT_WOUND: ("Gunshot wound", "Herida por arma de fuego", "Plaie par arme à feu"),
+    LesionType.BITE_MARK: ("Bite mark", "Marca de mordedura", "Trace de morsure"),
+    LesionType.BURN_THERMAL: ("Thermal burn", "Quemadura térmica", "Brûlure thermique"),
+    LesionType.BURN_CHEMICAL: ("Chemical burn", "Quemadura química", "Brûlure chimique"),
+    LesionType.BURN_ELECTRICAL: ("Electrical burn", "Quemadura eléctrica", "Brûlure électrique"),
+    LesionType.SCAR: ("Scar", "Cicatriz", "Cicatrice"),
+    LesionType.PIGMENTARY_CHANGE_HYPER: ("Hyperpigmentation", "Hiperpigmentación", "Hyperpigmentation"),
+    LesionType.PIGMENTARY_CHANGE_HYPO: ("Hypopigmentation", "Hipopigmentación", "Hypopigmentation"),
+    LesionType.SWELLING_OEDEMA: ("Swelling (oedema)", "Tumefacción (edema)", "Tuméfaction (œdème)"),
+    LesionType.ERYTHEMA: ("Erythema", "Eritema", "Érythème"),
+    LesionType.PETECHIAE: ("Petechiae", "Petequias", "Pétéchies"),
+    LesionType.PATTERNED_INJURY: ("Patterned injury", "Lesión figurada", "Lésion figurée"),
+    LesionType.LIGATURE_OR_RESTRAINT_MARK: ("Ligature or restraint mark", "Marca de ligadura o de sujeción", "Marque de lien ou de contention"),
+    LesionType.FRACTURE: ("Fracture", "Fractura", "Fracture"),
+    LesionType.DISLOCATION: ("Dislocation", "Luxación", "Luxation"),
+    LesionType.TOOTH_INJURY: ("Tooth injury", "Lesión dental", "Lésion dentaire"),
+    LesionType.TYMPANIC_MEMBRANE_PERFORATION: ("Perforation of the eardrum", "Perforación de la membrana timpánica", "Perforation du tympan"),
+    LesionType.NAIL_INJURY_OR_LOSS: ("Injury to or loss of a nail", "Lesión o pérdida de uña", "Lésion ou perte d'ongle"),
+    LesionType.GENITAL_INJURY: ("Genital injury", "Lesión genital", "Lésion génitale"),
+    LesionType.ANAL_INJURY: ("Anal injury", "Lesión anal", "Lésion anale"),
+    LesionType.OTHER: ("Other", "Otra", "Autre"),
+}
+
+_BURN_DEPTH: dict[BurnDepth, _Row] = {
+    BurnDepth.SUPERFICIAL: ("Superficial", "Superficial", "Superficielle"),
+    BurnDepth.PARTIAL_THICKNESS: ("Partial thickness", "Espesor parcial", "Épaisseur partielle"),
+    BurnDepth.FULL_THICKNESS: ("Full thickness", "Espesor total", "Épaisseur totale"),
+}
+
+_LATERALITY: dict[Laterality, _Row] = {
+    Laterality.LEFT: ("Left", "Izquierdo", "Gauche"),
+    Laterality.RIGHT: ("Right", "Derecho", "Droit"),
+    Laterality.MIDLINE: ("Midline", "Línea media", "Ligne médiane"),
+    Laterality.BILATERAL: ("Bilateral", "Bilateral", "Bilatéral"),
+}
+
+_ASPECT: dict[Aspect, _Row] = {
+    Aspect.ANTERIOR: ("Anterior", "Anterior", "Antérieure"),
+    Aspect.POSTERIOR: ("Posterior", "Posterior", "Postérieure"),
+    Aspect.MEDIAL: ("Medial", "Medial", "Médiale"),
+    Aspect.LATERAL: ("Lateral", "Lateral", "Latérale"),
+    Aspect.DORSAL: ("Dorsal", "Dorsal", "Dorsale"),
+    Aspect.VOLAR: ("Volar (palmar)", "Volar (palmar)", "Palmaire"),
+    Aspect.PLANTAR: ("Plantar", "Plantar", "Plantaire"),
+    Aspect.SUPERIOR: ("Superior", "Superior", "Supérieure"),
+    Aspect.INFERIOR: ("Inferior", "Inferior", "Inférieure"),
+}
+
+_MEASUREMENT_METHOD: dict[MeasurementMethod, _Row] = {
+    MeasurementMethod.RULER: ("Ruler", "Regla", "Règle"),
+    MeasurementMethod.TAPE: ("Tape measure", "Cinta métrica", "Mètre ruban"),
+    MeasurementMethod.CALLIPER: ("Calliper", "Calibre", "Pied à coulisse"),
+    MeasurementMethod.PHOTOGRAMMETRIC: ("Photogrammetry", "Fotogrametría", "Photogrammétrie"),
+    MeasurementMethod.ESTIMATED: ("Estimated", "Estimación", "Estimation"),
+}
+
+_SHAPE: dict[Shape, _Row] = {
+    Shape.ROUND: ("Round", "Redondeada", "Ronde"),
+    Shape.OVAL: ("Oval", "Ovalada", "Ovale"),
+    Shape.LINEAR: ("Linear", "Lineal", "Linéaire"),
+    Shape.CURVILINEAR: ("Curvilinear", "Curvilínea", "Curviligne"),
+    Shape.TRAMLINE: ("Tramline", "En raíl de tranvía", "En double rail"),
+    Shape.CIRCULAR_RING: ("Circular ring", "Anillo circular", "Anneau circulaire"),
+    Shape.IRREGULAR: ("Irregular", "Irregular", "Irrégulière"),
+    Shape.GEOMETRIC: ("Geometric", "Geométrica", "Géométrique"),
+    Shape.STELLATE: ("Stellate", "Estrellada", "Étoilée"),
+    Shape.PATTERNED: ("Patterned", "Figurada", "Figurée"),
+}
+
+_COLOUR: dict[Colour, _Row] = {
+    Colour.RED: ("Red", "Rojo", "Rouge"),
+    Colour.PURPLE: ("Purple", "Violáceo", "Violacé"),
+    Colour.BLUE: ("Blue", "Azul", "Bleu"),
+    Colour.GREEN: ("Green", "Verde", "Vert"),
+    Colour.YELLOW: ("Yellow", "Amarillo", "Jaune"),
+    Colour.BROWN: ("Brown", "Marrón", "Brun"),
+    Colour.HYPERPIGMENTED: ("Hyperpigmented", "Hiperpigmentado", "Hyperpigmenté"),
+    Colour.HYPOPIGMENTED: ("Hypopigmented", "Hipopigmentado", "Hypopigmenté"),
+    Colour.DEPIGMENTED: ("Depigmented", "Despigmentado", "Dépigmenté"),
+    Colour.ERYTHEMATOUS: ("Erythematous", "Eritematoso", "Érythémateux"),
+}
+
+_SURFACE: dict[Surface, _Row] = {
+    Surface.INTACT: ("Intact", "Íntegra", "Intacte"),
+    Surface.SCALY: ("Scaly", "Descamativa", "Squameuse"),
+    Surface.CRUSTED: ("Crusted", "Costrosa", "Croûteuse"),
+    Surface.ULCERATED: ("Ulcerated", "Ulcerada", "Ulcérée"),
+    Surface.WEEPING: ("Weeping", "Exudativa", "Suintante"),
+    Surface.SCABBED: ("Scabbed", "Con costra hemática", "Recouverte d'une croûte hématique"),
+    Surface.SHINY: ("Shiny", "Brillante", "Brillante"),
+    Surface.ATROPHIC: ("Atrophic", "Atrófica", "Atrophique"),
+}
+
+_BORDER_DEFINITION: dict[BorderDefinition, _Row] = {
+    BorderDefinition.WELL_DEFINED: ("Well defined", "Bien delimitados", "Bien délimités"),
+    BorderDefinition.ILL_DEFINED: ("Ill defined", "Mal delimitados", "Mal délimités"),
+}
+
+_BORDER_REGULARITY: dict[BorderRegularity, _Row] = {
+    BorderRegularity.REGULAR: ("Regular", "Regulares", "Réguliers"),
+    BorderRegularity.IRREGULAR: ("Irregular", "Irregulares", "Irréguliers"),
+}
+
+_SKIN_LEVEL: dict[SkinLevel, _Row] = {
+    SkinLevel.FLAT: ("Flat", "Plana", "Plane"),
+    SkinLevel.RAISED: ("Raised", "Sobreelevada", "Surélevée"),
+    SkinLevel.DEPRESSED: ("Depressed", "Deprimida", "Déprimée"),
+    SkinLevel.HYPERTROPHIC: ("Hypertrophic", "Hipertrófica", "Hypertrophique"),
+    SkinLevel.KELOID: ("Keloid", "Queloide", "Chéloïde"),
+    SkinLevel.ATROPHIC: ("Atrophic", "Atrófica", "Atrophique"),
+}
+
+_ARRANGEMENT: dict[Arrangement, _Row] = {
+    Arrangement.SINGLE: ("Single", "Única", "Unique"),
+    Arrangement.MULTIPLE_SCATTERED: ("Multiple, scattered", "Múltiples y dispersas", "Multiples et dispersées"),
+    Arrangement.LINEAR: ("In a line", "En línea", "En ligne"),
+    Arrangement.PARALLEL: ("Parallel", "Paralelas", "Parallèles"),
+    Arrangement.CLUSTERED: ("Clustered", "Agrupadas", "Groupées"),
+    Arrangement.PATTERNED: ("Patterned", "Con patrón", "Selon un motif"),
+    Arrangement.SYMMETRICAL_BILATERAL: ("Symmetrical on both sides", "Simétricas y bilaterales", "Symétriques et bilatérales"),
+}
+
+_HEALING_STAGE: dict[HealingStage, _Row] = {
+    HealingStage.FRESH: ("Fresh", "Reciente", "Récente"),
+    HealingStage.HEALING: ("Healing", "En cicatrización", "En cours de cicatrisation"),
+    HealingStage.HEALED_SCAR: ("Healed (scar)", "Cicatrizada (cicatriz)", "Cicatrisée (cicatrice)"),
+    HealingStage.UNKNOWN: ("Unknown", "Desconocida", "Inconnue"),
+}
+
+_CONFIDENCE: dict[Confidence, _Row] = {
+    Confidence.LOW: ("Low", "Baja", "Faible"),
+    Confidence.MODERATE: ("Moderate", "Moderada", "Modérée"),
+    Confidence.HIGH: ("High", "Alta", "Élevée"),
+}
+
+# "Torture or ill-treatment": the Spanish "tortura o malos tratos" and French "torture ou
+# mauvais traitements" are the usual UN forms (also in [CMF23]); CHOSEN, not checked in the
+# official editions.
+_ATTRIBUTION_KIND: dict[AttributionKind, _Row] = {
+    AttributionKind.ALLEGED_METHOD: ("Alleged torture or ill-treatment", "Presunta tortura o malos tratos", "Torture ou mauvais traitements allégués"),
+    AttributionKind.ACCIDENT: ("Accident", "Accidente", "Accident"),
+    AttributionKind.SELF_HARM: ("Self-harm", "Autolesión", "Lésions auto-infligées"),
+    AttributionKind.MEDICAL_PROCEDURE: ("Medical procedure", "Procedimiento médico", "Acte médical"),
+    AttributionKind.PRE_EXISTING: ("Pre-existing", "Preexistente", "Préexistante"),
+    AttributionKind.UNKNOWN: ("Unknown to the person", "Desconocida para la persona", "Inconnue de la personne"),
+    AttributionKind.NOT_ASKED: ("Not asked", "No se preguntó", "Question non posée"),
+}
+
+_DIAGRAM_VIEW: dict[DiagramView, _Row] = {
+    DiagramView.FRONT: ("Front", "Vista anterior", "Vue antérieure"),
+    DiagramView.BACK: ("Back", "Vista posterior", "Vue postérieure"),
+    DiagramView.HEAD_FRONT: ("Head, front", "Cabeza, vista anterior", "Tête, vue antérieure"),
+    DiagramView.HEAD_SIDE: ("Head, side", "Cabeza, vista lateral", "Tête, vue latérale"),
+    DiagramView.HANDS_PALMAR: ("Hands, palmar surface", "Manos, cara palmar", "Mains, face palmaire"),
+    DiagramView.HANDS_DORSAL: ("Hands, dorsal surface", "Manos, cara dorsal", "Mains, face dorsale"),
+    DiagramView.FEET_PLANTAR: ("Feet, plantar surface", "Pies, cara plantar", "Pieds, face plantaire"),
+    DiagramView.FEET_DORSAL: ("Feet, dorsal surface", "Pies, cara dorsal", "Pieds, face dorsale"),
+}
+
+
+# -- photographs, samples and tests ----------------------------------------------------------
+
+_PHOTO_ROLE: dict[PhotoRole, _Row] = {
+    PhotoRole.IDENTIFICATION: ("Identification", "Identificación", "Identification"),
+    PhotoRole.ORIENTATION: ("Orientation", "Orientación", "Orientation"),
+    PhotoRole.MID_RANGE: ("Mid-range", "Plano medio", "Plan moyen"),
+    PhotoRole.CLOSE_UP: ("Close-up", "Primer plano", "Gros plan"),
+    PhotoRole.CLOSE_UP_WITH_SCALE: ("Close-up with scale", "Primer plano con escala", "Gros plan avec échelle"),
+    PhotoRole.SPECIAL_LIGHTING: ("Special lighting", "Iluminación especial", "Éclairage spécial"),
+    PhotoRole.DIAGRAM_SCAN: ("Scanned diagram", "Diagrama escaneado", "Schéma numérisé"),
+    PhotoRole.DOCUMENT_SCAN: ("Scanned document", "Documento escaneado", "Document numérisé"),
+    PhotoRole.SCENE: ("Scene", "Lugar de los hechos", "Lieux"),
+}
+
+_SCALE_TYPE: dict[ScaleType, _Row] = {
+    ScaleType.ABFO_NO2: ("ABFO No. 2 scale", "Escala ABFO n.º 2", "Échelle ABFO no 2"),
+    ScaleType.RULER: ("Ruler", "Regla", "Règle"),
+    ScaleType.TAPE: ("Tape measure", "Cinta métrica", "Mètre ruban"),
+    ScaleType.OTHER: ("Other", "Otra", "Autre"),
+}
+
+# IP22 ¶402 names cross-polarised light; es/fr CHOSEN here.
+_LIGHTING: dict[Lighting, _Row] = {
+    Lighting.AMBIENT_DAYLIGHT: ("Ambient daylight", "Luz natural ambiente", "Lumière naturelle ambiante"),
+    Lighting.ARTIFICIAL: ("Artificial light", "Luz artificial", "Lumière artificielle"),
+    Lighting.FLASH: ("Flash", "Flash", "Flash"),
+    Lighting.CROSS_POLARISED: ("Cross-polarised light", "Luz de polarización cruzada", "Lumière en polarisation croisée"),
+    Lighting.UV: ("Ultraviolet light", "Luz ultravioleta", "Lumière ultraviolette"),
+    Lighting.IR: ("Infrared light", "Luz infrarroja", "Lumière infrarouge"),
+}
+
+_LOCATION_METADATA: dict[LocationMetadata, _Row] = {
+    LocationMetadata.NONE: ("None", "Ninguna", "Aucune"),
+    LocationMetadata.COARSE: ("Approximate", "Aproximada", "Approximative"),
+    LocationMetadata.EXACT: ("Exact", "Exacta", "Exacte"),
+}
+
+_QUALITY_FLAG: dict[QualityFlag, _Row] = {
+    QualityFlag.OUT_OF_FOCUS: ("Out of focus", "Desenfocada", "Floue"),
+    QualityFlag.FLASH_GLARE: ("Flash glare", "Reflejo del flash", "Reflet du flash"),
+    QualityFlag.SCALE_NOT_IN_PLANE: ("Scale not in the plane of the lesion", "Escala fuera del plano de la lesión", "Échelle hors du plan de la lésion"),
+    QualityFlag.PARTIAL: ("Partial view", "Vista parcial", "Vue partielle"),
+}
+
+_SAMPLE_TYPE: dict[SampleType, _Row] = {
+    SampleType.SWAB_ORAL: ("Oral swab", "Hisopo oral", "Écouvillon buccal"),
+    SampleType.SWAB_VAGINAL: ("Vaginal swab", "Hisopo vaginal", "Écouvillon vaginal"),
+    SampleType.SWAB_PENILE: ("Penile swab", "Hisopo peneano", "Écouvillon pénien"),
+    SampleType.SWAB_ANAL: ("Anal swab", "Hisopo anal", "Écouvillon anal"),
+    SampleType.SWAB_SKIN: ("Skin swab", "Hisopo cutáneo", "Écouvillon cutané"),
+    SampleType.BLOOD: ("Blood", "Sangre", "Sang"),
+    SampleType.URINE: ("Urine", "Orina", "Urine"),
+    SampleType.HAIR_COMBING: ("Hair combings", "Peinado de vello", "Peignage des poils"),
+    SampleType.HAIR_PULLED: ("Pulled hairs", "Pelos arrancados", "Poils arrachés"),
+    SampleType.NAIL_CLIPPING: ("Nail clippings", "Recortes de uñas", "Rognures d'ongles"),
+    SampleType.NAIL_SCRAPING: ("Nail scrapings", "Raspado ungueal", "Raclage sous-unguéal"),
+    SampleType.CLOTHING: ("Clothing", "Ropa", "Vêtements"),
+    SampleType.BEDDING: ("Bedding", "Ropa de cama", "Literie"),
+    SampleType.BLINDFOLD_OR_HOOD: ("Blindfold or hood", "Venda o capucha", "Bandeau ou cagoule"),
+    SampleType.LIGATURE_OR_RESTRAINT: ("Ligature or restraint", "Ligadura o medio de sujeción", "Lien ou moyen de contention"),
+    SampleType.FOREIGN_BODY: ("Foreign body", "Cuerpo extraño", "Corps étranger"),
+    SampleType.OTHER: ("Other", "Otra", "Autre"),
+}
+
+_SAMPLE_STORAGE: dict[SampleStorage, _Row] = {
+    SampleStorage.DRY_AMBIENT: ("Dry, at room temperature", "En seco, a temperatura ambiente", "Au sec, à température ambiante"),
+    SampleStorage.REFRIGERATED: ("Refrigerated", "Refrigerada", "Réfrigéré"),
+    SampleStorage.FROZEN: ("Frozen", "Congelada", "Congelé"),
+}
+
+_ANALYSIS: dict[Analysis, _Row] = {
+    Analysis.DNA: ("DNA", "ADN", "ADN"),
+    Analysis.TOXICOLOGY: ("Toxicology", "Toxicología", "Toxicologie"),
+    Analysis.MYOGLOBIN: ("Myoglobin", "Mioglobina", "Myoglobine"),
+    Analysis.MICROSCOPY: ("Microscopy", "Microscopía", "Microscopie"),
+    Analysis.PREGNANCY: ("Pregnancy test", "Prueba de embarazo", "Test de grossesse"),
+    Analysis.STI: ("Sexually transmitted infections", "Infecciones de transmisión sexual", "Infections sexuellement transmissibles"),
+    Analysis.OTHER: ("Other", "Otro", "Autre"),
+}
+
+
+# -- psychological evaluation ------------------------------------------------------------------
+
+_DIAGNOSIS_SYSTEM: dict[DiagnosisSystem, _Row] = {
+    DiagnosisSystem.ICD_11: ("ICD-11", "CIE-11", "CIM-11"),
+    DiagnosisSystem.ICD_10: ("ICD-10", "CIE-10", "CIM-10"),
+    DiagnosisSystem.DSM_5_TR: ("DSM-5-TR", "DSM-5-TR", "DSM-5-TR"),
+    DiagnosisSystem.DSM_5: ("DSM-5", "DSM-5", "DSM-5"),
+    DiagnosisSystem.OTHER: ("Other", "Otro", "Autre"),
+}
+
+_CERTAINTY: dict[Certainty, _Row] = {
+    Certainty.CONFIRMED: ("Confirmed", "Confirmado", "Confirmé"),
+    Certainty.PROVISIONAL: ("Provisional", "Provisional", "Provisoire"),
+    Certainty.RULE_OUT: ("To be ruled out", "Por descartar", "À écarter"),
+}
+
+
+# -- opinions ----------------------------------------------------------------------------------
+
+# The five levels of consistency: IP22 ¶418 (physical findings), ¶543 (psychological
+# findings), ¶424 (overall opinion); IP04 ¶187 has the same five levels.
+#
+# English: the exact IP22 terms, VERIFIED in the 2022 English text (reference note §0.1 and
+# §B.1). Kept in the Protocol's lower case: they are quoted terms, read inside a sentence.
+#
+# Spanish and French: CHOSEN here, NOT confirmed against an official text. No official
+# Spanish or French edition of the 2022 Protocol was found, and ¶187 of the official 2004
+# Spanish and French editions could not be read; their wording may differ from this one.
+# The choice keeps each level a plain rendering of the English term, in the words forensic
+# physicians use for "consistent with" ("compatible con", "compatible avec"). The only
+# published Spanish rendering of the 2022 levels found, [CMF23], reads "No compatible con",
+# "Consistente con", "Muy consistente con", "Típico de" (its fifth level was not seen); it
+# agrees with levels (a) and (d) here and uses the anglicism "consistente" for (b) and (c).
+_CONSISTENCY_LEVEL: dict[ConsistencyLevel, _Row] = {
+    ConsistencyLevel.NOT_CONSISTENT_WITH: ("not consistent with", "no compatible con", "non compatible avec"),
+    ConsistencyLevel.CONSISTENT_WITH: ("consistent with", "compatible con", "compatible avec"),
+    ConsistencyLevel.HIGHLY_CONSISTENT_WITH: ("highly consistent with", "muy compatible con", "très compatible avec"),
+    ConsistencyLevel.TYPICAL_OF: ("typical of", "típico de", "typique de"),
+    ConsistencyLevel.DIAGNOSTIC_OF: ("diagnostic of", "diagnóstico de", "diagnostique de"),
+}
+
+# IP22 ¶421: some findings allow no specific assessment of consistency. The English states
+# that sense; the es/fr wording is CHOSEN here.
+_CONSISTENCY_STATUS: dict[ConsistencyStatus, _Row] = {
+    ConsistencyStatus.ASSESSED: ("Assessed", "Evaluado", "Évalué"),
+    ConsistencyStatus.NOT_ASSESSABLE: ("Not assessable", "No evaluable", "Non évaluable"),
+}
+
+# IP22 ¶421: when the person cannot say what caused a finding, the clinician may assess it
+# against the likely cause. The English states that sense; es/fr CHOSEN here.
+_TARGET_KIND: dict[TargetKind, _Row] = {
+    TargetKind.ALLEGED_METHOD: ("Alleged method", "Método alegado", "Méthode alléguée"),
+    TargetKind.HYPOTHESISED_MECHANISM: ("Mechanism considered likely by the clinician", "Mecanismo que el profesional clínico considera probable", "Mécanisme que le clinicien estime probable"),
+    TargetKind.ALTERNATIVE_CAUSE: ("Alternative cause", "Causa alternativa", "Cause alternative"),
+}
+
+_OPINION_DOMAIN: dict[OpinionDomain, _Row] = {
+    OpinionDomain.PHYSICAL: ("Physical findings", "Hallazgos físicos", "Constatations physiques"),
+    OpinionDomain.PSYCHOLOGICAL: ("Psychological findings", "Hallazgos psicológicos", "Constatations psychologiques"),
+}
+
+_OPINION_BASIS: dict[OpinionBasis, _Row] = {
+    OpinionBasis.CLINICAL_EXAM: ("Clinical examination", "Exploración clínica", "Examen clinique"),
+    OpinionBasis.PHOTOGRAPHS: ("Photographs", "Fotografías", "Photographies"),
+    OpinionBasis.DIAGNOSTIC_TESTS: ("Diagnostic tests", "Pruebas diagnósticas", "Examens complémentaires"),
+    OpinionBasis.LITERATURE: ("Scientific literature", "Literatura científica", "Littérature scientifique"),
+    OpinionBasis.REGIONAL_PRACTICE_KNOWLEDGE: ("Knowledge of regional practices of torture", "Conocimiento de las prácticas regionales de tortura", "Connaissance des pratiques régionales de torture"),
+    OpinionBasis.CONSULTATION: ("Specialist consultation", "Interconsulta especializada", "Avis spécialisé"),
+}
+
+# The evidence an overall opinion weighs, after the list in IP22 ¶269(e). English follows that
+# list; es/fr CHOSEN here ([CMF23] gives a Spanish paraphrase of the same list).
+_OVERALL_BASIS: dict[OverallBasis, _Row] = {
+    OverallBasis.PHYSICAL_FINDINGS: ("Physical findings", "Hallazgos físicos", "Constatations physiques"),
+    OverallBasis.PSYCHOLOGICAL_FINDINGS: ("Psychological findings", "Hallazgos psicológicos", "Constatations psychologiques"),
+    OverallBasis.HISTORICAL_INFORMATION: ("Historical information", "Información sobre los antecedentes", "Informations sur les antécédents"),
+    OverallBasis.PHOTOGRAPHIC_FINDINGS: ("Photographic findings", "Hallazgos fotográficos", "Constatations photographiques"),
+    OverallBasis.DIAGNOSTIC_TEST_RESULTS: ("Diagnostic test results", "Resultados de las pruebas diagnósticas", "Résultats des examens complémentaires"),
+    OverallBasis.KNOWLEDGE_OF_REGIONAL_PRACTICES: ("Knowledge of regional practices of torture and ill-treatment", "Conocimiento de las prácticas regionales de tortura y malos tratos", "Connaissance des pratiques régionales de torture et de mauvais traitements"),
+    OverallBasis.CONSULTATION_REPORTS: ("Consultation reports", "Informes de interconsulta", "Rapports de consultation"),
+}
+
+# IP22 ¶¶314-316: a detainee whose examination supports the allegations should not be
+# returned to the place of detention. es/fr CHOSEN here.
+_RECOMMENDATION_KIND: dict[RecommendationKind, _Row] = {
+    RecommendationKind.FURTHER_MEDICAL_EVALUATION: ("Further medical evaluation", "Evaluación médica complementaria", "Évaluation médicale complémentaire"),
+    RecommendationKind.SPECIALIST_REFERRAL: ("Referral to a specialist", "Derivación a especialista", "Orientation vers un spécialiste"),
+    RecommendationKind.PSYCHOLOGICAL_CARE: ("Psychological care", "Atención psicológica", "Prise en charge psychologique"),
+    RecommendationKind.SOCIAL_SUPPORT: ("Social support", "Apoyo social", "Soutien social"),
+    RecommendationKind.PROTECTION_MEASURE: ("Protection measure", "Medida de protección", "Mesure de protection"),
+    RecommendationKind.DO_NOT_RETURN_TO_PLACE_OF_DETENTION: ("Not to be returned to the place of detention", "No devolver al lugar de detención", "Ne pas renvoyer sur le lieu de détention"),
+    RecommendationKind.SECOND_INDEPENDENT_EVALUATION: ("Second independent evaluation", "Segunda evaluación independiente", "Seconde évaluation indépendante"),
+    RecommendationKind.OTHER: ("Other", "Otra", "Autre"),
+}
+
+_URGENCY: dict[Urgency, _Row] = {
+    Urgency.ROUTINE: ("Routine", "Ordinaria", "Ordinaire"),
+    Urgency.PRIORITY: ("Priority", "Prioritaria", "Prioritaire"),
+    Urgency.URGENT: ("Urgent", "Urgente", "Urgente"),
+}
+
+
+#: Every enumeration of :mod:`custody.medical._terms` and its labels.
+_TERMS: Final[Mapping[type[enum.Enum], Mapping[Any, _Row]]] = {
+    ProtocolVersion: _PROTOCOL_VERSION,
+    EvaluationContext: _EVALUATION_CONTEXT,
+    EvaluationPurpose: _EVALUATION_PURPOSE,
+    RequesterRole: _REQUESTER_ROLE,
+    ReviewedRecordType: _REVIEWED_RECORD_TYPE,
+    ConsentScope: _CONSENT_SCOPE,
+    ConsentDecision: _CONSENT_DECISION,
+    Capacity: _CAPACITY,
+    ConsentMethod: _CONSENT_METHOD,
+    SexAtBirth: _SEX_AT_BIRTH,
+    CustodyStatus: _CUSTODY_STATUS,
+    Handedness: _HANDEDNESS,
+    SkinPhototype: _SKIN_PHOTOTYPE,
+    Vulnerability: _VULNERABILITY,
+    Profession: _PROFESSION,
+    EvaluatorRole: _EVALUATOR_ROLE,
+    InterpreterMode: _INTERPRETER_MODE,
+    InterpreterTie: _INTERPRETER_TIE,
+    PresentRole: _PRESENT_ROLE,
+    PresenceRequestedBy: _PRESENCE_REQUESTED_BY,
+    SessionLocation: _SESSION_LOCATION,
+    Privacy: _PRIVACY,
+    RestraintType: _RESTRAINT_TYPE,
+    DatePrecision: _DATE_PRECISION,
+    CustodyContext: _CUSTODY_CONTEXT,
+    NarrativeSource: _NARRATIVE_SOURCE,
+    PerceptionLimit: _PERCEPTION_LIMIT,
+    MethodCategory: _METHOD_CATEGORY,
+    Consciousness: _CONSCIOUSNESS,
+    SymptomDomain: _SYMPTOM_DOMAIN,
+    BodySystem: _BODY_SYSTEM,
+    BodyRegion: _BODY_REGION,
+    FindingKind: _FINDING_KIND,
+    LesionType: _LESION_TYPE,
+    BurnDepth: _BURN_DEPTH,
+    Laterality: _LATERALITY,
+    Aspect: _ASPECT,
+    MeasurementMethod: _MEASUREMENT_METHOD,
+    Shape: _SHAPE,
+    Colour: _COLOUR,
+    Surface: _SURFACE,
+    BorderDefinition: _BORDER_DEFINITION,
+    BorderRegularity: _BORDER_REGULARITY,
+    SkinLevel: _SKIN_LEVEL,
+    Arrangement: _ARRANGEMENT,
+    HealingStage: _HEALING_STAGE,
+    Confidence: _CONFIDENCE,
+    AttributionKind: _ATTRIBUTION_KIND,
+    DiagramView: _DIAGRAM_VIEW,
+    PhotoRole: _PHOTO_ROLE,
+    ScaleType: _SCALE_TYPE,
+    Lighting: _LIGHTING,
+    LocationMetadata: _LOCATION_METADATA,
+    QualityFlag: _QUALITY_FLAG,
+    SampleType: _SAMPLE_TYPE,
+    SampleStorage: _SAMPLE_STORAGE,
+    Analysis: _ANALYSIS,
+    DiagnosisSystem: _DIAGNOSIS_SYSTEM,
+    Certainty: _CERTAINTY,
+    ConsistencyLevel: _CONSISTENCY_LEVEL,
+    ConsistencyStatus: _CONSISTENCY_STATUS,
+    TargetKind: _TARGET_KIND,
+    OpinionDomain: _OPINION_DOMAIN,
+    OpinionBasis: _OPINION_BASIS,
+    OverallBasis: _OVERALL_BASIS,
+    RecommendationKind: _RECOMMENDATION_KIND,
+    Urgency: _URGENCY,
+}
+
+
+# -- headings and field labels -------------------------------------------------------------------
+
+#: Headings and field labels of the report, by stable key: (English, Spanish, French).
+#:
+#: The parts of the report follow the elements IP22 ¶356 asks a report to contain and the
+#: structure of the Protocol's model report (annex IV). The exact annex IV headings of the
+#: 2022 edition were not available (reference note §D.1), so the English headings describe
+#: each part in plain words rather than quote the annex; all Spanish and French headings and
+#: labels are CHOSEN here. The Protocol's own names ("Protocolo de Estambul", "Protocole
+#: d'Istanbul") were CONFIRMED in [IP04-es] and [IP04-fr].
+LABELS: dict[str, tuple[str, str, str]] = {
+    # the document
+    "report_title": ("Medico-legal evaluation of alleged torture or ill-treatment", "Evaluación médico-legal de presunta tortura o malos tratos", "Évaluation médico-légale d'allégations de torture ou de mauvais traitements"),
+    "istanbul_protocol": ("Istanbul Protocol", "Protocolo de Estambul", "Protocole d'Istanbul"),
+    # sections, in the order of the report
+    "case_and_context": ("Case information and context of the evaluation", "Datos del caso y contexto de la evaluación", "Informations sur l'affaire et contexte de l'évaluation"),
+    "clinicians": ("Qualifications of the clinicians", "Cualificación de los profesionales clínicos", "Qualifications des cliniciens"),
+    "conditions": ("Conditions of the examination", "Condiciones del examen", "Conditions de l'examen"),
+    "restrictions": ("Restrictions on the evaluation", "Limitaciones impuestas a la evaluación", "Restrictions imposées à l'évaluation"),
+    "consent": ("Informed consent", "Consentimiento informado", "Consentement éclairé"),
+    "history_and_allegations": ("History and allegations", "Antecedentes y alegaciones", "Antécédents et allégations"),
+    "symptoms": ("Physical and psychological symptoms", "Síntomas físicos y psicológicos", "Symptômes physiques et psychologiques"),
+    "physical_examination": ("Physical examination", "Examen físico", "Examen physique"),
+    "body_diagrams": ("Body diagrams", "Diagramas corporales", "Schémas corporels"),
+    "photographs": ("Photographs", "Fotografías", "Photographies"),
+    "samples": ("Samples", "Muestras", "Échantillons"),
+    "psychological_evaluation": ("Psychological evaluation", "Evaluación psicológica", "Évaluation psychologique"),
+    "interpretation": ("Interpretation of findings", "Interpretación de los hallazgos", "Interprétation des constatations"),
+    "overall_opinion": ("Overall opinion", "Opinión global", "Avis global"),
+    "recommendations": ("Recommendations", "Recomendaciones", "Recommandations"),
+    "declarations": ("Declarations", "Declaraciones", "Déclarations"),
+    "signatures": ("Signatures", "Firmas", "Signatures"),
+    "departures": ("Departures from the Istanbul Protocol", "Desviaciones respecto del Protocolo de Estambul", "Écarts par rapport au Protocole d'Istanbul"),
+    "addenda": ("Addenda", "Adendas", "Addenda"),
+    # the evaluation
+    "evaluation_id": ("Evaluation identifier", "Identificador de la evaluación", "Identifiant de l'évaluation"),
+    "subject_pseudonym": ("Pseudonym of the person examined", "Seudónimo de la persona examinada", "Pseudonyme de la personne examinée"),
+    "protocol_version": ("Edition of the Istanbul Protocol", "Edición del Protocolo de Estambul", "Édition du Protocole d'Istanbul"),
+    "context": ("Context of the evaluation", "Contexto de la evaluación", "Contexte de l'évaluation"),
+    "purpose": ("Purpose of the evaluation", "Finalidad de la evaluación", "Objet de l'évaluation"),
+    "requested_by": ("Requested by", "Solicitada por", "Demandée par"),
+    # clinicians
+    "name": ("Name", "Nombre", "Nom"),
+    "profession": ("Profession", "Profesión", "Profession"),
+    "role": ("Role in the evaluation", "Función en la evaluación", "Rôle dans l'évaluation"),
+    "registration": ("Professional registration", "Colegiación o registro profesional", "Inscription professionnelle"),
+    "qualifications": ("Qualifications", "Cualificación", "Qualifications"),
+    "independence": ("Independence", "Independencia", "Indépendance"),
+    # sessions and conditions
+    "session_start": ("Start of session", "Inicio de la sesión", "Début de la séance"),
+    "session_end": ("End of session", "Fin de la sesión", "Fin de la séance"),
+    "location": ("Place", "Lugar", "Lieu"),
+    "privacy": ("Privacy", "Privacidad", "Confidentialité"),
+    "persons_present": ("Persons present", "Personas presentes", "Personnes présentes"),
+    "interpreter": ("Interpreter", "Intérprete", "Interprète"),
+    "restraints": ("Restraints", "Medios de sujeción", "Moyens de contention"),
+    "time_limited": ("Time limited", "Tiempo limitado", "Durée limitée"),
+    # consent
+    "consent_scope": ("Scope of consent", "Alcance del consentimiento", "Portée du consentement"),
+    "consent_decision": ("Decision", "Decisión", "Décision"),
+    "consent_limits": ("Limits of consent", "Límites del consentimiento", "Limites du consentement"),
+    # history and allegations
+    "alleged_method": ("Alleged method", "Método alegado", "Méthode alléguée"),
+    "date": ("Date", "Fecha", "Date"),
+    "narrative": ("Account", "Relato", "Récit"),
+    # findings
+    "finding": ("Finding", "Hallazgo", "Constatation"),
+    "location_on_body": ("Location on the body", "Localización anatómica", "Localisation anatomique"),
+    "laterality": ("Side", "Lado", "Côté"),
+    "size": ("Size", "Dimensiones", "Dimensions"),
+    "shape": ("Shape", "Forma", "Forme"),
+    "colour": ("Colour", "Color", "Couleur"),
+    "surface": ("Surface", "Superficie", "Surface"),
+    "borders": ("Borders", "Bordes", "Bords"),
+    "healing_stage": ("Stage of healing", "Fase de cicatrización", "Stade de cicatrisation"),
+    "estimated_age": ("Estimated age of the lesion", "Antigüedad estimada de la lesión", "Ancienneté estimée de la lésion"),
+    "subject_attribution": ("Cause given by the person examined", "Causa atribuida por la persona examinada", "Cause attribuée par la personne examinée"),
+    # interpretation and opinion
+    "consistency_level": ("Level of consistency", "Nivel de compatibilidad", "Niveau de compatibilité"),
+    "alternative_causes": ("Alternative causes considered", "Otras causas posibles consideradas", "Autres causes possibles envisagées"),
+    "rationale": ("Rationale", "Fundamentación", "Justification"),
+    "diagnosis": ("Diagnosis", "Diagnóstico", "Diagnostic"),
+    "code": ("Code", "Código", "Code"),
+    # signatures
+    "key_fingerprint": ("Key fingerprint", "Huella digital de la clave", "Empreinte de la clé"),
+    "signed_at": ("Date and time of signature", "Fecha y hora de la firma", "Date et heure de la signature"),
+    "signing_place": ("Place of signature", "Lugar de la firma", "Lieu de la signature"),
+    # values
+    "not_assessable": ("Not assessable", "No evaluable", "Non évaluable"),
+    "none_recorded": ("None recorded", "No consta ninguno", "Aucun élément consigné"),
+    "yes": ("Yes", "Sí", "Oui"),
+    "no": ("No", "No", "Non"),
+}
+# fmt: on
+
+
+def _column(language: str) -> int:
+    """The table column of ``language``; raises if the report cannot be rendered in it."""
+    column = _COLUMN.get(language)
+    if column is None:
+        raise InvalidInput(
+            f"unsupported language {language!r}; supported languages: {', '.join(LANGUAGES)}",
+            field="language",
+        )
+    return column
+
+
+def term(member: enum.Enum, language: str) -> str:
+    """The display label of an enumeration member of an Istanbul Protocol evaluation.
+
+    Args:
+        member: a member of an enumeration defined in :mod:`custody.medical._terms`, for
+            example ``ConsistencyLevel.CONSISTENT_WITH``.
+        language: ``"en"``, ``"es"`` or ``"fr"`` (a :class:`Language` member works too).
+
+    Returns:
+        The label in that language. Where the Istanbul Protocol has a term of art, the English
+        label is its exact term; see the comments of this module for the status of the
+        Spanish and French wording.
+
+    Raises:
+        InvalidInput: ``language`` is not supported (field ``language``), or ``member`` is not
+            a member of an enumeration with display labels (field ``member``).
+    """
+    column = _column(language)
+    if not isinstance(member, enum.Enum):
+        raise InvalidInput(f"{member!r} is not an enumeration member", field="member")
+    table = _TERMS.get(type(member))
+    row = None if table is None else table.get(member)
+    if row is None:
+        raise InvalidInput(
+            f"no display label for {type(member).__name__}.{member.name}", field="member"
+        )
+    return row[column]
+
+
+def label(key: str, language: str) -> str:
+    """A heading or field label of the medical report.
+
+    Args:
+        key: a key of :data:`LABELS`, for example ``"overall_opinion"``.
+        language: ``"en"``, ``"es"`` or ``"fr"`` (a :class:`Language` member works too).
+
+    Returns:
+        The label in that language.
+
+    Raises:
+        InvalidInput: ``language`` is not supported (field ``language``), or ``key`` is not a
+            key of :data:`LABELS` (field ``key``).
+    """
+    column = _column(language)
+    row = LABELS.get(key)
+    if row is None:
+        raise InvalidInput(f"no report label with key {key!r}", field="key")
+    return row[column]
