@@ -11,6 +11,7 @@ from typing import TextIO
 from custody._fs import read_limited, refuse_existing
 from custody.cli._context import Context, parse_time
 from custody.cli._intake import COMMANDS as INTAKE_COMMANDS
+from custody.cli._medical import COMMANDS as MEDICAL_COMMANDS
 from custody.cli._parser import EVENT_COMMANDS
 from custody.cli._show import actor_lines, case_lines, report_lines, timeline_json, timeline_lines
 from custody.crypto import MAX_NOTE_SIZE, SigningKey
@@ -231,6 +232,7 @@ COMMANDS: dict[tuple[str, str | None], Command] = {
     ("checkpoint", None): checkpoint,
     ("verify-ledger", None): verify,
     **INTAKE_COMMANDS,
+    **MEDICAL_COMMANDS,
 }
 
 

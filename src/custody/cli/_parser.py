@@ -65,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     _verify(commands)
     _inspect(commands)
     _intake(commands)
+    _medical(commands)
     _fixity(commands)
     _derive(commands)
     _label(commands)
@@ -228,6 +229,77 @@ def _intake(commands: argparse._SubParsersAction[_Parser]) -> None:
     intake.add_argument("--json", action="store_true", help="print one JSON line per file")
     intake.add_argument("--key", required=True, metavar="KEYFILE", help="your signing key")
     _common_fields(intake)
+
+
+def _medical(commands: argparse._SubParsersAction[_Parser]) -> None:
+    medical = commands.add_parser(
+        "medical", help="Istanbul Protocol medical evaluations: write, check, seal, report"
+    )
+    actions = medical.add_subparsers(dest="medical_command", required=True, parser_class=_Parser)
+    new = actions.add_parser(
+        "new", help="write a new evaluation document and the subject's separate identity record"
+    )
+    new.add_argument("document", metavar="EVALUATION.json")
+    new.add_argument(
+        "--name", action="append", required=True, help="the subject's name (repeat for several)"
+    )
+    new.add_argument(
+        "--identity",
+        metavar="FILE",
+        help="where to write the identity record (default: beside the document, "
+        "NAME.identity.json); keep it apart: it never enters the ledger",
+    )
+    check = actions.add_parser(
+        "validate", help="check a document against the Protocol's rules, recording nothing"
+    )
+    check.add_argument("document", metavar="EVALUATION.json")
+    check.add_argument("--sealing", action="store_true", help="apply the rules for sealing too")
+    check.add_argument("--case", help="check photographs and samples against this case's items")
+    _identity_option(check)
+    check.add_argument("--json", action="store_true", help="print the report as JSON")
+    for name, text in (
+        ("record", "record the document as a new draft of its evaluation"),
+        ("seal", "seal the evaluation with your key (recording the document if it changed)"),
+        ("amend", "record the document as an addendum to a sealed evaluation"),
+    ):
+        action = actions.add_parser(name, help=text)
+        action.add_argument("case", metavar="CASE")
+        action.add_argument("document", metavar="EVALUATION.json")
+        if name == "amend":
+            action.add_argument("--reason", required=True, help="why the evaluation changes")
+        else:
+            _identity_option(action)
+        _signing(action)
+        action.add_argument("--place", help="where you sign")
+        action.add_argument("--json", action="store_true", help="print the outcome as JSON")
+    for name, text in (
+        ("review", "record that you (not an evaluator) reviewed the current version"),
+        ("status", "show where an evaluation stands"),
+    ):
+        action = actions.add_parser(name, help=text)
+        action.add_argument("case", metavar="CASE")
+        action.add_argument("evaluation", metavar="EVALUATION-ID")
+        if name == "review":
+            _signing(action)
+            action.add_argument("--purpose", help="what the review was for")
+        action.add_argument("--json", action="store_true", help="print it as JSON")
+    render = actions.add_parser("report", help="render the medical report of an evaluation")
+    render.add_argument("case", metavar="CASE")
+    render.add_argument("evaluation", metavar="EVALUATION-ID")
+    render.add_argument("--out", required=True, metavar="REPORT.html", help="the HTML report")
+    render.add_argument(
+        "--language", default="en", choices=("en", "es", "fr"), help="language of the report"
+    )
+    render.add_argument("--diagrams", metavar="DIR", help="also write each body diagram as PNG")
+
+
+def _identity_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--identity",
+        metavar="FILE",
+        help="the subject's identity record: checks the commitment and that no "
+        "identifying detail appears in the document",
+    )
 
 
 def _fixity(commands: argparse._SubParsersAction[_Parser]) -> None:

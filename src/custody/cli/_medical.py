@@ -1,0 +1,339 @@
+"""Medical commands: ``custody medical new|validate|record|review|seal|amend|status|report``.
+
+Evaluations are JSON documents on disk (schema in ``docs/medical-evaluation.schema.json``);
+the ledger holds their signed lifecycle. Thin: the library decides.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TextIO
+
+from custody._fs import create_new_file, read_limited
+from custody.cli._context import Context, parse_time
+from custody.errors import CustodyError, InvalidInput, StoreError
+from custody.intake import BlobStore
+from custody.ledger import Ledger
+from custody.medical import (
+    DocumentError,
+    Evaluation,
+    EvaluationRefused,
+    EvaluationState,
+    IdentityRecord,
+    ValidationReport,
+    amend_evaluation,
+    evidence_lookup,
+    load_evaluation,
+    record_evaluation,
+    review_evaluation,
+    seal_evaluation,
+    validate,
+)
+from custody.model import Place
+from custody.report import diagram_png_for, render_medical_report, signatures_of
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+MAX_DOCUMENT = 16 * 1024 * 1024  # an evaluation is text; photographs are evidence items
+
+
+def new(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
+    """Write a new evaluation document and, apart from it, the subject's identity record."""
+    identity = IdentityRecord.create(str(uuid.uuid4()), tuple(args.name))
+    document = _skeleton(identity)
+    identity_path = Path(args.identity or _identity_path(args.document))
+    _write_json(identity_path, identity.to_json())
+    _write_json(Path(args.document), document)
+    print(f"evaluation {document['evaluation_id']} written to {args.document}", file=out)
+    print(
+        f"identity record written to {identity_path}: keep it apart from the evaluation; "
+        "it is never recorded in the ledger",
+        file=out,
+    )
+    return EXIT_OK
+
+
+def validate_document(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
+    """Check a document against every rule; exit 2 if it breaks a hard rule."""
+    evaluation = _read_evaluation(args.document)
+    evidence = None
+    if args.case:
+        with ctx.open_ledger() as ledger:
+            evidence = evidence_lookup(ledger, args.case)
+            report = validate(
+                evaluation, sealing=args.sealing, evidence=evidence, identity=_identity(args)
+            )
+    else:
+        report = validate(evaluation, sealing=args.sealing, identity=_identity(args))
+    _print_report(out, report, args.json)
+    return EXIT_OK if report.ok else EXIT_BAD_INPUT
+
+
+def record(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
+    """Record the document as a new draft of its evaluation."""
+    evaluation = _read_evaluation(args.document)
+    signer = ctx.signing_key(args.key)
+    with ctx.open_ledger() as ledger:
+        state = _refusing(
+            lambda: record_evaluation(
+                ledger,
+                args.case,
+                evaluation,
+                signer,
+                at=parse_time(args.at),
+                place=_place(args.place),
+                identity=_identity(args),
+            ),
+            out,
+            args.json,
+        )
+        _print_state(out, state, args.json)
+    return EXIT_OK
+
+
+def review(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
+    """Record that the key's holder reviewed the current version."""
+    signer = ctx.signing_key(args.key)
+    with ctx.open_ledger() as ledger:
+        state = review_evaluation(
+            ledger, args.case, args.evaluation, signer, at=parse_time(args.at), purpose=args.purpose
+        )
+        _print_state(out, state, args.json)
+    return EXIT_OK
+
+
+def seal(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
+    """Seal an evaluation with the key: record the document first if it is new or changed."""
+    evaluation = _read_evaluation(args.document)
+    signer = ctx.signing_key(args.key)
+    with ctx.open_ledger() as ledger:
+        state = _refusing(
+            lambda: _record_and_seal(ledger, args, evaluation, signer), out, args.json
+        )
+        _print_state(out, state, args.json)
+    return EXIT_OK
+
+
+def amend(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
+    """Record the document as an addendum to a sealed evaluation."""
+    evaluation = _read_evaluation(args.document)
+    signer = ctx.signing_key(args.key)
+    with ctx.open_ledger() as ledger:
+        state = _refusing(
+            lambda: amend_evaluation(
+                ledger,
+                args.case,
+                evaluation,
+                signer,
+                reason=args.reason,
+                at=parse_time(args.at),
+                place=_place(args.place),
+            ),
+            out,
+            args.json,
+        )
+        _print_state(out, state, args.json)
+    return EXIT_OK
+
+
+def status(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
+    """Show where an evaluation stands."""
+    with ctx.open_ledger() as ledger:
+        _print_state(out, load_evaluation(ledger, args.case, args.evaluation), args.json)
+    return EXIT_OK
+
+
+def report(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
+    """Render the medical report of a recorded evaluation as HTML (and its diagrams as PNG)."""
+    with ctx.open_ledger() as ledger:
+        state = load_evaluation(ledger, args.case, args.evaluation)
+        signatures = signatures_of(state)
+    photographs = _photographs(ctx, state.evaluation)
+    html = render_medical_report(
+        state.evaluation,
+        language=args.language,
+        signatures=signatures,
+        photographs=photographs,
+        status=state.status,
+        digest=state.digest.hex(),
+    )
+    _create(Path(args.out), html.encode())
+    print(f"report ({args.language}, {state.status.value}) written to {args.out}", file=out)
+    if args.diagrams:
+        for name, png in diagram_png_for(state.evaluation, language=args.language).items():
+            target = Path(args.diagrams) / f"{state.reference}-{name}.png"
+            _create(target, png)
+            print(f"diagram written to {target}", file=out)
+    return EXIT_OK
+
+
+# -- helpers -------------------------------------------------------------------------------
+
+
+def _record_and_seal(
+    ledger: Ledger, args: argparse.Namespace, evaluation: Evaluation, signer: Any
+) -> EvaluationState:
+    at, place, identity = parse_time(args.at), _place(args.place), _identity(args)
+    reference = evaluation.evaluation_id
+    recorded = bool(ledger.events(args.case, reference))
+    if not recorded or load_evaluation(ledger, args.case, reference).evaluation != evaluation:
+        record_evaluation(
+            ledger, args.case, evaluation, signer, at=at, place=place, identity=identity
+        )
+    return seal_evaluation(
+        ledger, args.case, reference, signer, at=at, place=place, identity=identity
+    )
+
+
+def _refusing(action: Any, out: TextIO, as_json: bool) -> EvaluationState:
+    """Run ``action``; a refused document prints every problem before the error line."""
+    try:
+        result: EvaluationState = action()
+    except EvaluationRefused as exc:
+        _print_report(out, exc.report, as_json)
+        raise
+    return result
+
+
+def _read_evaluation(path: str) -> Evaluation:
+    data = read_limited(path, MAX_DOCUMENT, "evaluation document")
+    try:
+        document = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InvalidInput(f"not a JSON document ({exc})", field=path) from None
+    try:
+        return Evaluation.from_json(document)
+    except DocumentError as exc:
+        raise DocumentError(path, list(exc.problems)) from None
+
+
+def _identity(args: argparse.Namespace) -> IdentityRecord | None:
+    path = getattr(args, "identity", None)
+    if not path:
+        return None
+    data = read_limited(path, MAX_DOCUMENT, "identity record")
+    try:
+        return IdentityRecord.from_json(json.loads(data))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InvalidInput(f"not a JSON document ({exc})", field=path) from None
+
+
+def _skeleton(identity: IdentityRecord) -> dict[str, Any]:
+    """A new document: the ids, the subject's commitment, and every part still empty."""
+    return {
+        "evaluation_id": str(uuid.uuid4()),
+        "protocol_version": "IP-2022",
+        "context": "custodial",
+        "purpose": "documentation_only",
+        "requested_by": {"role": "other"},
+        "language": "en",
+        "evaluators": [],
+        "subject": {
+            "subject_id": identity.subject_id,
+            "identity_commitment": identity.commitment(),
+            "languages": [],
+            "custody_status": "unknown",
+        },
+        "sessions": [],
+        "consents": [],
+        "alleged_events": [],
+        "symptoms": [],
+        "findings": [],
+        "diagram_annotations": [],
+        "photographs": [],
+        "psychological_evaluations": [],
+        "opinions": [],
+        "recommendations": [],
+        "declarations": [],
+    }
+
+
+def _identity_path(document: str) -> str:
+    path = Path(document)
+    return str(path.with_name(path.stem + ".identity.json"))
+
+
+def _write_json(path: Path, document: dict[str, Any]) -> None:
+    _create(path, (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode())
+
+
+def _create(path: Path, data: bytes) -> None:
+    create_new_file(path, lambda handle: handle.write(data), mode=0o600)
+
+
+def _place(value: str | None) -> Place | None:
+    return Place(value) if value else None
+
+
+def _photographs(ctx: Context, evaluation: Evaluation) -> dict[str, bytes]:
+    """The original bytes of each photograph, from the blob store, when it holds them."""
+    try:
+        blobs = ctx.open_blobs()
+    except CustodyError:
+        return {}
+    found = {}
+    for photo in evaluation.photographs:
+        if photo.intimate:
+            continue  # never read into a report
+        data = _blob(blobs, bytes.fromhex(photo.sha256))
+        if data is not None:
+            found[photo.photo_id] = data
+    return found
+
+
+def _blob(blobs: BlobStore, sha256: bytes) -> bytes | None:
+    try:
+        with blobs.open_blob(sha256) as handle:
+            data = handle.read()
+    except (StoreError, OSError):
+        return None
+    return data if hashlib.sha256(data).digest() == sha256 else None
+
+
+def _print_report(out: TextIO, report: ValidationReport, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(report.to_dict()), file=out)
+        return
+    for problem in report.hard:
+        print(f"{problem.code} {problem.pointer}: {problem.message}", file=out)
+    for problem in report.departures:
+        reason = f" (reason: {problem.reason})" if problem.reason else " (no reason stated)"
+        print(f"departure {problem.code} {problem.pointer}: {problem.message}{reason}", file=out)
+    verdict = "valid" if report.ok else f"{len(report.hard)} problem(s)"
+    print(f"{verdict}; {len(report.departures)} departure(s) from the Protocol", file=out)
+
+
+def _print_state(out: TextIO, state: EvaluationState, as_json: bool) -> None:
+    summary = {
+        "case": state.case,
+        "evaluation": state.reference,
+        "version": state.version,
+        "status": state.status.value,
+        "digest": state.digest.hex(),
+        "sealed_by": [s.key_id.hex() for s in state.seals],
+        "awaiting": list(state.unsealed_by),
+    }
+    if as_json:
+        print(json.dumps(summary), file=out)
+        return
+    print(f"evaluation {state.reference} version {state.version}: {state.status.value}", file=out)
+    print(f"digest {state.digest.hex()}", file=out)
+    if state.unsealed_by:
+        print(f"awaiting seals from: {', '.join(state.unsealed_by)}", file=out)
+
+
+COMMANDS: dict[tuple[str, str | None], Callable[[argparse.Namespace, Context, TextIO], int]] = {
+    ("medical", "new"): new,
+    ("medical", "validate"): validate_document,
+    ("medical", "record"): record,
+    ("medical", "review"): review,
+    ("medical", "seal"): seal,
+    ("medical", "amend"): amend,
+    ("medical", "status"): status,
+    ("medical", "report"): report,
+}

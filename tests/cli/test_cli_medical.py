@@ -1,0 +1,131 @@
+"""Medical evaluations on the command line: new, validate, record, review, seal, status, report."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cli_shell import Shell
+from custody.ledger import Ledger
+from custody.medical import SAMPLE_SUBJECT_ID, IdentityRecord, SamplePhoto, sample_evaluation
+from custody.model import DigitalItem
+
+IMAGES = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "images" / "jpg"
+PHOTOS = ("Canon_40D.jpg", "Nikon_D70.jpg", "Pentax_K10D.jpg", "Sony_HDR-HC3.jpg")
+CASE = "NPM-2026-031"
+
+
+@pytest.fixture
+def clinic(sh: Shell) -> dict[str, Any]:
+    """A ledger with two evaluators and a reviewer, the photographs taken in, the sample
+    sealed, and the sample evaluation written to disk with its identity record."""
+    keys = {name: sh.key(name) for name in ("log", "physician", "psychologist", "reviewer")}
+    assert sh("init", "--origin", "custody.test/clinic", "--log-key", keys["log"]) == 0, sh.err
+    for name in ("physician", "psychologist", "reviewer"):
+        assert sh("actor", "add", keys[name], "--name", name.title(), "--role", name) == 0
+    assert sh("case", "new", CASE, "--key", keys["physician"]) == 0, sh.err
+    camera = sh.root / "camera"
+    camera.mkdir()
+    for n, name in enumerate(PHOTOS, start=1):
+        shutil.copy(IMAGES / name, camera / f"IMG_{n:04d}.jpg")
+    assert sh("intake", CASE, str(camera), "--key", keys["physician"]) == 0, sh.err
+    argv = ["item", "add", CASE, "SAMPLE-SM1", "--key", keys["physician"]]
+    argv += ["--description", "urine sample", "--seal", "S-20260302-0007"]
+    assert sh(*argv) == 0, sh.err
+    with Ledger.open(sh.root / "ledger.db") as ledger:
+        files = sorted(
+            (item for item in ledger.items(CASE) if isinstance(item, DigitalItem)),
+            key=lambda item: item.name,
+        )
+        photos = [SamplePhoto(item.reference, item.sha256.hex()) for item in files]
+    identity = IdentityRecord.create(SAMPLE_SUBJECT_ID, ("Karim Haddad",))
+    identity_path = sh.root / "identity.json"
+    identity_path.write_text(json.dumps(identity.to_json()))
+    document = sample_evaluation(
+        physician_key=sh.key_id(keys["physician"]),
+        psychologist_key=sh.key_id(keys["psychologist"]),
+        identity_commitment=identity.commitment(),
+        photos=photos,
+        sample_item="SAMPLE-SM1",
+    )
+    path = sh.root / "evaluation.json"
+    path.write_text(json.dumps(document))
+    return {"keys": keys, "document": document, "path": str(path), "identity": str(identity_path)}
+
+
+def test_new_writes_a_document_and_a_separate_identity_record(sh: Shell) -> None:
+    target = sh.root / "eval.json"
+    assert sh("medical", "new", str(target), "--name", "Karim Haddad") == 0, sh.err
+    document = json.loads(target.read_text())
+    identity = json.loads((sh.root / "eval.identity.json").read_text())
+    assert "Karim" not in target.read_text()
+    record = IdentityRecord.from_json(identity)
+    assert document["subject"]["identity_commitment"] == record.commitment()
+    assert (sh.root / "eval.identity.json").stat().st_mode & 0o077 == 0
+    # The new document says what is still missing, each with its field.
+    assert sh("medical", "validate", str(target)) == 2
+    assert "/evaluators" in sh.err or "/evaluators" in sh.out
+
+
+def test_validate_the_sample_reports_its_departures(sh: Shell, clinic: dict[str, Any]) -> None:
+    argv = ["medical", "validate", clinic["path"], "--sealing", "--case", CASE]
+    assert sh(*argv, "--identity", clinic["identity"], "--json") == 0, sh.err
+    report = json.loads(sh.out)
+    assert report["ok"] is True
+    assert {d["code"] for d in report["departures"]} == {"A16.5", "A16.6"}
+
+
+def test_record_review_seal_and_report(sh: Shell, clinic: dict[str, Any]) -> None:
+    keys, evaluation_id = clinic["keys"], clinic["document"]["evaluation_id"]
+    assert sh("medical", "record", CASE, clinic["path"], "--key", keys["physician"]) == 0, sh.err
+    assert sh("medical", "review", CASE, evaluation_id, "--key", keys["reviewer"]) == 0, sh.err
+    assert sh("medical", "seal", CASE, clinic["path"], "--key", keys["physician"]) == 0, sh.err
+    assert "awaiting seals from: C-PSY" in sh.out
+    argv = ["medical", "seal", CASE, clinic["path"], "--key", keys["psychologist"], "--json"]
+    assert sh(*argv) == 0, sh.err
+    assert json.loads(sh.out)["status"] == "sealed"
+    assert sh("medical", "status", CASE, evaluation_id, "--json") == 0
+    assert json.loads(sh.out)["awaiting"] == []
+    report, diagrams = sh.root / "report-es.html", sh.root / "diagrams"
+    diagrams.mkdir()
+    argv = ["medical", "report", CASE, evaluation_id, "--out", str(report), "--language", "es"]
+    assert sh(*argv, "--diagrams", str(diagrams)) == 0, sh.err
+    html = report.read_text(encoding="utf-8")
+    assert "muy compatible con" in html
+    assert html.count("data:image/jpeg;base64,") >= 3  # photographs from the blob store
+    assert sorted(p.name.split("-", 5)[-1] for p in diagrams.iterdir()) == [
+        "back.png",
+        "front.png",
+        "hands_dorsal.png",
+    ]
+    assert sh("verify-ledger") == 0, sh.err
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda d: d["findings"][0]["photographs"].append("P9"), "/findings/0/photographs/2"),
+        (lambda d: d["opinions"][0].update(level="probable"), "/opinions/0/level"),
+        (lambda d: d["sessions"][0].update(start="yesterday"), "/sessions/0/start"),
+    ],
+)
+def test_bad_documents_exit_2_naming_the_field_and_record_nothing(
+    sh: Shell, clinic: dict[str, Any], change: Any, field: str
+) -> None:
+    change(clinic["document"])
+    Path(clinic["path"]).write_text(json.dumps(clinic["document"]))
+    assert sh("medical", "record", CASE, clinic["path"], "--key", clinic["keys"]["physician"]) == 2
+    assert field in sh.out + sh.err
+    assert "Traceback" not in sh.err
+    with Ledger.open(sh.root / "ledger.db") as ledger:
+        assert ledger.evaluations(CASE) == []
+
+
+def test_malformed_json_exits_2(sh: Shell, clinic: dict[str, Any]) -> None:
+    Path(clinic["path"]).write_text('{"evaluation_id": ')
+    assert sh("medical", "validate", clinic["path"]) == 2
+    assert "not a JSON document" in sh.err
