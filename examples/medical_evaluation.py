@@ -110,7 +110,7 @@ def main(directory: Path) -> int:
             print(f"    reason given: {departure.reason}")
 
         record_evaluation(ledger, CASE, evaluation, physician, identity=identity)
-        review_evaluation(ledger, CASE, evaluation.evaluation_id, reviewer, purpose="peer review")
+        review_evaluation(ledger, CASE, evaluation.evaluation_id, reviewer)
         seal_evaluation(ledger, CASE, evaluation.evaluation_id, physician, identity=identity)
         state = seal_evaluation(
             ledger, CASE, evaluation.evaluation_id, psychologist, identity=identity

@@ -129,3 +129,47 @@ def test_malformed_json_exits_2(sh: Shell, clinic: dict[str, Any]) -> None:
     Path(clinic["path"]).write_text('{"evaluation_id": ')
     assert sh("medical", "validate", clinic["path"]) == 2
     assert "not a JSON document" in sh.err
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["[" * 100_000 + "]" * 100_000, '{"evaluation_id": ' + "9" * 5000 + "}"],
+    ids=["nested too deeply", "huge integer"],
+)
+def test_hostile_json_exits_2_without_a_traceback(
+    sh: Shell, clinic: dict[str, Any], text: str
+) -> None:
+    Path(clinic["path"]).write_text(text)
+    assert sh("medical", "validate", clinic["path"]) == 2
+    assert "not a usable JSON document" in sh.err
+    assert "Traceback" not in sh.err
+
+
+def test_every_problem_of_a_document_is_printed(sh: Shell, clinic: dict[str, Any]) -> None:
+    for finding in clinic["document"]["findings"]:
+        finding["count"] = 0
+    Path(clinic["path"]).write_text(json.dumps(clinic["document"]))
+    assert sh("medical", "validate", clinic["path"]) == 2
+    assert all(f"/findings/{n}/count" in sh.out for n in range(5))
+
+
+def test_seal_refuses_a_document_other_than_the_recorded_one(
+    sh: Shell, clinic: dict[str, Any]
+) -> None:
+    keys = clinic["keys"]
+    assert sh("medical", "record", CASE, clinic["path"], "--key", keys["physician"]) == 0
+    clinic["document"]["restrictions_statement"] = "Changed after the review."
+    Path(clinic["path"]).write_text(json.dumps(clinic["document"]))
+    assert sh("medical", "seal", CASE, clinic["path"], "--key", keys["physician"]) == 2
+    assert "differs from the recorded version" in sh.err
+
+
+def test_the_report_leaves_the_face_out_unless_asked(sh: Shell, clinic: dict[str, Any]) -> None:
+    keys, evaluation_id = clinic["keys"], clinic["document"]["evaluation_id"]
+    assert sh("medical", "record", CASE, clinic["path"], "--key", keys["physician"]) == 0
+    plain, faces = sh.root / "plain.html", sh.root / "faces.html"
+    assert sh("medical", "report", CASE, evaluation_id, "--out", str(plain)) == 0, sh.err
+    argv = ["medical", "report", CASE, evaluation_id, "--out", str(faces), "--show-faces"]
+    assert sh(*argv) == 0, sh.err
+    shown = plain.read_text().count("data:image/jpeg;base64,")
+    assert faces.read_text().count("data:image/jpeg;base64,") == shown + 1

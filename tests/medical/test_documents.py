@@ -358,3 +358,10 @@ def test_mutated_documents_raise_only_document_error(data: st.DataObject) -> Non
         return
     assert Evaluation.from_json(evaluation.to_json()) == evaluation
     validate(evaluation, sealing=True, evidence=sample_case().get, identity=_IDENTITY)
+
+
+def test_a_lone_surrogate_in_text_is_refused(doc: Doc) -> None:
+    doc["restrictions_statement"] = "broken \ud800 text"
+    assert read_problems(doc) == {
+        "/restrictions_statement": "contains a character that is not valid Unicode"
+    }

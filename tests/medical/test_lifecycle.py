@@ -10,7 +10,7 @@ from typing import Any
 import attrs
 import pytest
 
-from custody.errors import InvalidInput, TransitionRefused
+from custody.errors import InvalidInput, TransitionRefused, VerificationError
 from custody.ledger import Ledger
 from custody.medical import (
     Evaluation,
@@ -23,7 +23,8 @@ from custody.medical import (
     review_evaluation,
     seal_evaluation,
 )
-from custody.testing import Clinicians, new_ledger, prepare_medical_case
+from custody.model import EvaluationClaim, EventType, Place
+from custody.testing import SAMPLE_TIME, Clinicians, new_ledger, prepare_medical_case
 from custody.verify import verify_ledger
 
 CASE = "CASE-MED"
@@ -191,3 +192,39 @@ def test_changing_a_field_of_a_sealed_evaluation_is_reported(ledger: Ledger, pre
     assert "MEDICAL_RECORD_CHANGED" in codes
     changed_fields = [str(p.where) for p in report.problems if p.code == "MEDICAL_FIELD_CHANGED"]
     assert any("/opinions/0/level" in where for where in changed_fields)
+
+
+def test_a_new_draft_of_an_unsealed_addendum_is_allowed(ledger: Ledger, prepared: Any) -> None:
+    evaluation = _evaluation(prepared)
+    _sealed(ledger, evaluation)
+    revised = attrs.evolve(evaluation, restrictions_statement="Corrected statement.")
+    state = amend_evaluation(ledger, CASE, revised, CLINICIANS.physician, reason="Typing error")
+    redrafted = attrs.evolve(state.evaluation, restrictions_statement="Corrected again.")
+    state = record_evaluation(ledger, CASE, redrafted, CLINICIANS.physician)
+    assert (state.version, state.status) == (2, EvaluationStatus.AMENDED)
+    assert verify_ledger(ledger).ok
+
+
+def test_loading_a_tampered_record_is_refused(ledger: Ledger, prepared: Any) -> None:
+    evaluation = _evaluation(prepared)
+    _sealed(ledger, evaluation)
+    path = ledger.store.location
+    ledger.close()
+    with sqlite3.connect(path) as db:
+        for (name,) in db.execute(
+            "SELECT name FROM sqlite_master WHERE type='trigger' AND tbl_name='records'"
+        ).fetchall():
+            db.execute(f"DROP TRIGGER {name}")
+        (body,) = db.execute("SELECT body FROM records").fetchone()
+        db.execute("UPDATE records SET body = ?", (body.replace(b"tramline", b"tramlime"),))
+    with Ledger.open(path) as reopened, pytest.raises(VerificationError, match="not the signed"):
+        load_evaluation(reopened, CASE, evaluation.evaluation_id)
+
+
+def test_an_evaluation_event_with_a_place_is_refused(ledger: Ledger, prepared: Any) -> None:
+    evaluation = _evaluation(prepared)
+    state = record_evaluation(ledger, CASE, evaluation, CLINICIANS.physician)
+    claim = EvaluationClaim(EventType.EVALUATION_SEALED, state.digest)
+    body = claim.event_body(SAMPLE_TIME, place=Place("Remand prison, wing C"))
+    with pytest.raises(InvalidInput, match="place"):
+        ledger.record(CASE, evaluation.evaluation_id, body, CLINICIANS.physician)

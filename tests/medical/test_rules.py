@@ -932,3 +932,38 @@ class TestDepartureReasons:
         assert out["ok"] is False
         assert [p["field"] for p in out["problems"]] == ["/findings/0"]
         assert [(p["code"], p["field"]) for p in out["departures"]] == SAMPLE_DEPARTURES
+
+
+class TestReviewFindings:
+    """Cases found in review: a withdrawal stated in a separate record, self-declared
+    intimacy, and consent given under coercion."""
+
+    def test_a_withdrawal_in_its_own_record_ends_an_earlier_grant(self, doc: Doc) -> None:
+        withdrawal = copy.deepcopy(doc["consents"][1])  # the physical examination consent
+        withdrawal.update(
+            consent_id="K-EXAM-W",
+            decision="withdrawn",
+            withdrawn_at="2026-03-02T10:30:00+01:00",
+        )
+        doc["consents"].append(withdrawal)
+        # Findings were examined at 10:40, after the withdrawal.
+        assert ("hard", "/findings/0") in codes_at(doc, "A16.1")
+
+    def test_a_grant_after_a_withdrawal_counts_again(self, doc: Doc) -> None:
+        withdrawal = copy.deepcopy(doc["consents"][1])
+        withdrawal.update(
+            consent_id="K-EXAM-W",
+            decision="withdrawn",
+            obtained_at="2026-03-02T10:00:00+01:00",
+            withdrawn_at="2026-03-02T10:10:00+01:00",
+        )
+        doc["consents"].append(withdrawal)
+        assert codes_at(doc, "A16.1") == []
+
+    def test_a_photograph_of_an_intimate_region_must_be_marked_intimate(self, doc: Doc) -> None:
+        set_at(doc, "/photographs/2/body_region", "genitals")
+        assert ("hard", "/photographs/2/intimate") in codes_at(doc, "A16.2")
+
+    def test_consent_given_under_coercion_permits_nothing(self, doc: Doc) -> None:
+        set_at(doc, "/consents/3/voluntary", False)  # photography
+        assert ("hard", "/photographs/0") in codes_at(doc, "A16.1")

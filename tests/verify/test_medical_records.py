@@ -22,6 +22,10 @@ PSYCHOLOGIST = fixed_key("record tests: psychologist")
 REVIEWER = fixed_key("record tests: reviewer")
 DOCUMENT = {
     "evaluation_id": EVALUATION,
+    "evaluators": [
+        {"clinician_id": "C1", "key_id": PHYSICIAN.key_id.hex()},
+        {"clinician_id": "C2", "key_id": PSYCHOLOGIST.key_id.hex()},
+    ],
     "findings": [{"id": "F1", "colour": "purple", "size": {"length_mm": 40}}],
     "opinion": "highly_consistent_with",
 }
@@ -32,6 +36,7 @@ FIELD_CHECKS = (
     "medical records well-formed",
     "evaluation digests match their fields",
     "evaluation fields match their records",
+    "signed evaluators are the record's",
 )
 
 
@@ -106,7 +111,7 @@ def test_a_sealed_evaluation_by_two_clinicians_verifies(evaluated: Ledger) -> No
     report = verify(evaluated)
     assert report.ok, report.problems
     checks = {check.name: check for check in report.checks}
-    assert [checks[name].performed for name in FIELD_CHECKS] == [1, 1, 1, 1, 5]
+    assert [checks[name].performed for name in FIELD_CHECKS] == [1, 1, 1, 1, 9, 1]
     assert evaluated.state(CASE, EVALUATION).evaluation.sealed  # type: ignore[union-attr]
 
 
@@ -182,9 +187,10 @@ def test_a_digest_that_is_not_of_the_fields_is_reported(ledger: Ledger, cast: Ca
         other.digest(),
         version=0,
         record=stated.record,
-        evaluators=[PHYSICIAN.key_id],
+        evaluators=stated.evaluators,
         fields=stated.fields,
     )
+    ledger.register_actor(Actor(PSYCHOLOGIST.key_id, "Dr Psych", "clinician"), PSYCHOLOGIST.public)
     record(ledger, PHYSICIAN, forged, COMMITTED.to_bytes())
     report = verify(ledger)
     assert report.problem_codes() == {"MEDICAL_DIGEST"}
@@ -216,3 +222,22 @@ def test_a_record_row_cannot_be_changed_through_the_database(evaluated: Ledger) 
         with sqlite3.connect(path) as db, pytest.raises(sqlite3.DatabaseError, match="custody:"):
             db.execute(statement)
     assert verify(evaluated).ok
+
+
+def test_an_event_naming_fewer_evaluators_than_the_document_is_reported(
+    ledger: Ledger, cast: Cast
+) -> None:
+    ledger.register_actor(Actor(PHYSICIAN.key_id, "P", "physician"), PHYSICIAN.public)
+    ledger.open_case(CASE, cast.investigator, at=T)
+    alone = EvaluationClaim(
+        EventType.EVALUATION_RECORDED,
+        COMMITTED.digest(),
+        version=0,
+        record=COMMITTED.record_hash(),
+        evaluators=[PHYSICIAN.key_id],
+        fields=COMMITTED.commitments(),
+    )
+    record(ledger, PHYSICIAN, alone, COMMITTED.to_bytes())
+    report = verify(ledger)
+    assert [p.code for p in report.problems] == ["MEDICAL_EVALUATORS"]
+    assert located(report, "MEDICAL_EVALUATORS")[0]["item"] == EVALUATION

@@ -25,6 +25,7 @@ from custody.medical import (
     EvaluationRefused,
     EvaluationState,
     IdentityRecord,
+    PhotoRole,
     ValidationReport,
     amend_evaluation,
     evidence_lookup,
@@ -34,7 +35,6 @@ from custody.medical import (
     seal_evaluation,
     validate,
 )
-from custody.model import Place
 from custody.report import diagram_png_for, render_medical_report, signatures_of
 
 EXIT_OK = 0
@@ -60,7 +60,7 @@ def new(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
 
 def validate_document(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
     """Check a document against every rule; exit 2 if it breaks a hard rule."""
-    evaluation = _read_evaluation(args.document)
+    evaluation = _read_evaluation(args.document, out)
     evidence = None
     if args.case:
         with ctx.open_ledger() as ledger:
@@ -76,7 +76,7 @@ def validate_document(args: argparse.Namespace, ctx: Context, out: TextIO) -> in
 
 def record(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
     """Record the document as a new draft of its evaluation."""
-    evaluation = _read_evaluation(args.document)
+    evaluation = _read_evaluation(args.document, out)
     signer = ctx.signing_key(args.key)
     with ctx.open_ledger() as ledger:
         state = _refusing(
@@ -86,7 +86,6 @@ def record(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
                 evaluation,
                 signer,
                 at=parse_time(args.at),
-                place=_place(args.place),
                 identity=_identity(args),
             ),
             out,
@@ -101,7 +100,7 @@ def review(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
     signer = ctx.signing_key(args.key)
     with ctx.open_ledger() as ledger:
         state = review_evaluation(
-            ledger, args.case, args.evaluation, signer, at=parse_time(args.at), purpose=args.purpose
+            ledger, args.case, args.evaluation, signer, at=parse_time(args.at)
         )
         _print_state(out, state, args.json)
     return EXIT_OK
@@ -109,7 +108,7 @@ def review(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
 
 def seal(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
     """Seal an evaluation with the key: record the document first if it is new or changed."""
-    evaluation = _read_evaluation(args.document)
+    evaluation = _read_evaluation(args.document, out)
     signer = ctx.signing_key(args.key)
     with ctx.open_ledger() as ledger:
         state = _refusing(
@@ -121,7 +120,7 @@ def seal(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
 
 def amend(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
     """Record the document as an addendum to a sealed evaluation."""
-    evaluation = _read_evaluation(args.document)
+    evaluation = _read_evaluation(args.document, out)
     signer = ctx.signing_key(args.key)
     with ctx.open_ledger() as ledger:
         state = _refusing(
@@ -132,7 +131,6 @@ def amend(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
                 signer,
                 reason=args.reason,
                 at=parse_time(args.at),
-                place=_place(args.place),
             ),
             out,
             args.json,
@@ -153,7 +151,7 @@ def report(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
     with ctx.open_ledger() as ledger:
         state = load_evaluation(ledger, args.case, args.evaluation)
         signatures = signatures_of(state)
-    photographs = _photographs(ctx, state.evaluation)
+    photographs = _photographs(ctx, state.evaluation, faces=args.show_faces)
     html = render_medical_report(
         state.evaluation,
         language=args.language,
@@ -178,16 +176,22 @@ def report(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
 def _record_and_seal(
     ledger: Ledger, args: argparse.Namespace, evaluation: Evaluation, signer: Any
 ) -> EvaluationState:
-    at, place, identity = parse_time(args.at), _place(args.place), _identity(args)
+    """Seal the recorded version, recording the document first only if it is new.
+
+    A document that differs from the recorded version is refused rather than recorded on
+    the way: sealing must never seal something other than what the evaluator reviewed.
+    """
+    at, identity = parse_time(args.at), _identity(args)
     reference = evaluation.evaluation_id
-    recorded = bool(ledger.events(args.case, reference))
-    if not recorded or load_evaluation(ledger, args.case, reference).evaluation != evaluation:
-        record_evaluation(
-            ledger, args.case, evaluation, signer, at=at, place=place, identity=identity
+    if not ledger.events(args.case, reference):
+        record_evaluation(ledger, args.case, evaluation, signer, at=at, identity=identity)
+    elif load_evaluation(ledger, args.case, reference).evaluation != evaluation:
+        raise InvalidInput(
+            "differs from the recorded version of the evaluation; record it first "
+            "(custody medical record) and have it reviewed, then seal",
+            field=args.document,
         )
-    return seal_evaluation(
-        ledger, args.case, reference, signer, at=at, place=place, identity=identity
-    )
+    return seal_evaluation(ledger, args.case, reference, signer, at=at, identity=identity)
 
 
 def _refusing(action: Any, out: TextIO, as_json: bool) -> EvaluationState:
@@ -200,27 +204,33 @@ def _refusing(action: Any, out: TextIO, as_json: bool) -> EvaluationState:
     return result
 
 
-def _read_evaluation(path: str) -> Evaluation:
-    data = read_limited(path, MAX_DOCUMENT, "evaluation document")
+def _read_evaluation(path: str, out: TextIO) -> Evaluation:
+    """Read a document; a document with problems prints each one before the error line."""
     try:
-        document = json.loads(data)
+        return Evaluation.from_json(_read_json(path, "evaluation document"))
+    except DocumentError as exc:
+        for problem in exc.problems:
+            print(f"{problem.pointer or '/'}: {problem.message}", file=out)
+        raise DocumentError(path, list(exc.problems)) from None
+
+
+def _read_json(path: str, what: str) -> Any:
+    data = read_limited(path, MAX_DOCUMENT, what)
+    try:
+        return json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InvalidInput(f"not a JSON document ({exc})", field=path) from None
-    try:
-        return Evaluation.from_json(document)
-    except DocumentError as exc:
-        raise DocumentError(path, list(exc.problems)) from None
+    except RecursionError:
+        raise InvalidInput("not a usable JSON document (nested too deeply)", field=path) from None
+    except ValueError as exc:  # an integer of thousands of digits, for one
+        raise InvalidInput(f"not a usable JSON document ({exc})", field=path) from None
 
 
 def _identity(args: argparse.Namespace) -> IdentityRecord | None:
     path = getattr(args, "identity", None)
     if not path:
         return None
-    data = read_limited(path, MAX_DOCUMENT, "identity record")
-    try:
-        return IdentityRecord.from_json(json.loads(data))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InvalidInput(f"not a JSON document ({exc})", field=path) from None
+    return IdentityRecord.from_json(_read_json(path, "identity record"))
 
 
 def _skeleton(identity: IdentityRecord) -> dict[str, Any]:
@@ -266,20 +276,20 @@ def _create(path: Path, data: bytes) -> None:
     create_new_file(path, lambda handle: handle.write(data), mode=0o600)
 
 
-def _place(value: str | None) -> Place | None:
-    return Place(value) if value else None
+def _photographs(ctx: Context, evaluation: Evaluation, *, faces: bool) -> dict[str, bytes]:
+    """The original bytes of each photograph, from the blob store, when it holds them.
 
-
-def _photographs(ctx: Context, evaluation: Evaluation) -> dict[str, bytes]:
-    """The original bytes of each photograph, from the blob store, when it holds them."""
+    Intimate photographs are never read into a report; identification photographs (the
+    subject's face) only when asked for.
+    """
     try:
         blobs = ctx.open_blobs()
     except CustodyError:
         return {}
     found = {}
     for photo in evaluation.photographs:
-        if photo.intimate:
-            continue  # never read into a report
+        if photo.intimate or (photo.role is PhotoRole.IDENTIFICATION and not faces):
+            continue
         data = _blob(blobs, bytes.fromhex(photo.sha256))
         if data is not None:
             found[photo.photo_id] = data

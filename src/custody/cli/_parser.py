@@ -270,7 +270,6 @@ def _medical(commands: argparse._SubParsersAction[_Parser]) -> None:
         else:
             _identity_option(action)
         _signing(action)
-        action.add_argument("--place", help="where you sign")
         action.add_argument("--json", action="store_true", help="print the outcome as JSON")
     for name, text in (
         ("review", "record that you (not an evaluator) reviewed the current version"),
@@ -281,7 +280,6 @@ def _medical(commands: argparse._SubParsersAction[_Parser]) -> None:
         action.add_argument("evaluation", metavar="EVALUATION-ID")
         if name == "review":
             _signing(action)
-            action.add_argument("--purpose", help="what the review was for")
         action.add_argument("--json", action="store_true", help="print it as JSON")
     render = actions.add_parser("report", help="render the medical report of an evaluation")
     render.add_argument("case", metavar="CASE")
@@ -291,6 +289,11 @@ def _medical(commands: argparse._SubParsersAction[_Parser]) -> None:
         "--language", default="en", choices=("en", "es", "fr"), help="language of the report"
     )
     render.add_argument("--diagrams", metavar="DIR", help="also write each body diagram as PNG")
+    render.add_argument(
+        "--show-faces",
+        action="store_true",
+        help="include identification photographs (the subject's face); left out by default",
+    )
 
 
 def _identity_option(command: argparse.ArgumentParser) -> None:

@@ -60,6 +60,7 @@ class DocumentError(InvalidInput):
 def pointer_to(parent: str, key: str | int) -> str:
     """The JSON Pointer of ``key`` inside ``parent`` (RFC 6901 escaping)."""
     token = str(key).replace("~", "~0").replace("/", "~1")
+    token = token.encode("utf-8", "backslashreplace").decode("utf-8")  # lone surrogates
     return f"{parent}/{token}"
 
 
@@ -188,6 +189,10 @@ def read_document(cls: type[T], data: Any, *, what: str = "document") -> T:
 def _read_text(value: Any) -> str:
     if not isinstance(value, str):
         raise TypeError("must be a string")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate from a JSON \ud800 escape
+        raise ValueError("contains a character that is not valid Unicode") from None
     return value
 
 

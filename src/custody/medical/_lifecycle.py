@@ -6,6 +6,9 @@ the events carry only the commitments and the evaluation digest, the salted docu
 stored beside the log as a record. Sealing is one ``evaluation_sealed`` event per evaluator
 over the same digest; after that the document changes only through an addendum that names
 the sealed digest it supersedes and must be sealed again (rule 15).
+
+Evaluation events carry no place and no purpose: free text in a signed envelope could name
+the person or the place of detention, and only commitments may enter it.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from datetime import datetime
 import attrs
 
 from custody.crypto import Signer
-from custody.errors import InvalidInput, TransitionRefused
+from custody.errors import InvalidInput, TransitionRefused, VerificationError
 from custody.ledger import Ledger, RecordedEvent
 from custody.medical._commitments import CommittedDocument, leaves, rebuild
 from custody.medical._documents import FieldProblem
@@ -28,7 +31,6 @@ from custody.medical._rules import ItemFacts, ValidationReport, validate
 from custody.model import (
     EvaluationClaim,
     EventType,
-    Place,
     utc_now,
 )
 
@@ -116,7 +118,6 @@ def record_evaluation(
     signer: Signer,
     *,
     at: datetime | None = None,
-    place: Place | None = None,
     identity: IdentityRecord | None = None,
 ) -> EvaluationState:
     """Record a draft (the first, or a new version before sealing) of ``evaluation``.
@@ -134,14 +135,14 @@ def record_evaluation(
     version = 0
     if _has_chain(ledger, case, reference):
         current = load_evaluation(ledger, case, reference)
-        if current.status is not EvaluationStatus.DRAFT or current.seals:
+        if current.status is EvaluationStatus.SEALED or current.seals:
             raise TransitionRefused(
                 "the evaluation has seals on its current version; amend it with an addendum",
                 field=f"{case}/{reference}",
             )
-        version = current.version + 1
+        version = current.version + 1  # a new draft of a draft, or of an unsealed addendum
     _record_version(
-        ledger, case, evaluation, signer, EventType.EVALUATION_RECORDED, version, None, at, place
+        ledger, case, evaluation, signer, EventType.EVALUATION_RECORDED, version, None, at
     )
     return load_evaluation(ledger, case, reference)
 
@@ -153,12 +154,11 @@ def review_evaluation(
     signer: Signer,
     *,
     at: datetime | None = None,
-    purpose: str | None = None,
 ) -> EvaluationState:
     """Record that a reviewer (not one of the evaluators) reviewed the current version."""
     current = load_evaluation(ledger, case, reference)
     claim = EvaluationClaim(EventType.EVALUATION_REVIEWED, current.digest)
-    ledger.record(case, reference, claim.event_body(at or utc_now(), purpose=purpose), signer)
+    ledger.record(case, reference, claim.event_body(at or utc_now()), signer)
     return load_evaluation(ledger, case, reference)
 
 
@@ -169,7 +169,6 @@ def seal_evaluation(
     signer: Signer,
     *,
     at: datetime | None = None,
-    place: Place | None = None,
     identity: IdentityRecord | None = None,
 ) -> EvaluationState:
     """Seal the current version with the signer's key: one evaluator's signature.
@@ -190,7 +189,7 @@ def seal_evaluation(
     )
     _refuse_broken(report)
     claim = EvaluationClaim(EventType.EVALUATION_SEALED, current.digest)
-    ledger.record(case, reference, claim.event_body(at or utc_now(), place=place), signer)
+    ledger.record(case, reference, claim.event_body(at or utc_now()), signer)
     return load_evaluation(ledger, case, reference)
 
 
@@ -202,7 +201,6 @@ def amend_evaluation(
     *,
     reason: str,
     at: datetime | None = None,
-    place: Place | None = None,
 ) -> EvaluationState:
     """Record an addendum to a sealed evaluation: the revised document, with a note of what
     changed and why added to its ``addenda``; the evaluators then seal it again.
@@ -234,7 +232,6 @@ def amend_evaluation(
         current.version + 1,
         current.digest,
         when,
-        place,
     )
     return load_evaluation(ledger, case, reference)
 
@@ -250,8 +247,9 @@ def load_evaluation(ledger: Ledger, case: str, reference: str) -> EvaluationStat
     if not events or events[0].event.type is not EventType.EVALUATION_RECORDED:
         raise InvalidInput("the case has no such evaluation", field=f"{case}/{reference}")
     claims = [(e, EvaluationClaim.from_body(e.event.body)) for e in events]
-    latest_event, latest = next((e, c) for e, c in reversed(claims) if c.type in _VERSIONING)
+    latest = next(c for _, c in reversed(claims) if c.type in _VERSIONING)
     document = _stored_document(ledger, latest, f"{case}/{reference}")
+    _check_document(document, latest, f"{case}/{reference}")
     seals = tuple(
         SealSignature(e.event.actor, e.event.body.time, c.digest, e.index)
         for e, c in claims
@@ -265,8 +263,8 @@ def load_evaluation(ledger: Ledger, case: str, reference: str) -> EvaluationStat
     all_sealed = {s.key_id for s in seals} >= set(latest.evaluators)
     if all_sealed:
         status = EvaluationStatus.SEALED
-    elif latest_event.event.type is EventType.EVALUATION_ADDENDUM:
-        status = EvaluationStatus.AMENDED
+    elif any(c.type is EventType.EVALUATION_ADDENDUM for _, c in claims):
+        status = EvaluationStatus.AMENDED  # sealed once; its new version awaits the seals
     else:
         status = EvaluationStatus.DRAFT
     return EvaluationState(
@@ -309,7 +307,6 @@ def _record_version(
     version: int,
     supersedes: bytes | None,
     at: datetime | None,
-    place: Place | None,
 ) -> None:
     _check_signer_is_evaluator(evaluation, signer)
     document = CommittedDocument.commit(evaluation.to_json())
@@ -322,7 +319,7 @@ def _record_version(
         fields=document.commitments(),
         supersedes=supersedes,
     )
-    body = claim.event_body(at or utc_now(), place=place)
+    body = claim.event_body(at or utc_now())
     ledger.record(case, evaluation.evaluation_id, body, signer, records=[document.to_bytes()])
 
 
@@ -339,7 +336,26 @@ def _stored_document(ledger: Ledger, claim: EvaluationClaim, where: str) -> Comm
     stored = ledger.record_bytes(claim.record)
     if stored is None:
         raise InvalidInput("the evaluation's record is missing from the ledger", field=where)
-    return CommittedDocument.from_bytes(stored)
+    try:
+        return CommittedDocument.from_bytes(stored)
+    except InvalidInput as exc:
+        raise VerificationError(f"{where}: the stored evaluation cannot be read ({exc})") from None
+
+
+def _check_document(document: CommittedDocument, claim: EvaluationClaim, where: str) -> None:
+    """Refuse a stored document that is not the one the signed event commits to."""
+    if document.record_hash() != claim.record or document.digest() != claim.digest:
+        raise VerificationError(
+            f"{where}: the stored evaluation is not the signed one; run verify-ledger"
+        )
+    keys = sorted(bytes.fromhex(k) for k in _evaluator_keys(document))
+    if keys != list(claim.evaluators):
+        raise VerificationError(f"{where}: the signed evaluators are not the document's")
+
+
+def _evaluator_keys(document: CommittedDocument) -> list[str]:
+    found = leaves(document.document)
+    return [v for p, v in found.items() if p.startswith("/evaluators/") and p.endswith("/key_id")]
 
 
 def _has_chain(ledger: Ledger, case: str, reference: str) -> bool:

@@ -408,7 +408,11 @@ class _Checker:
             named = set(named)
             candidates = [c for c in candidates if c.consent_id in named]
         earlier = [c for c in candidates if c.obtained_at <= at]
-        if any(c.withdrawn_at is None or c.withdrawn_at > at for c in earlier):
+        # A withdrawal ends every earlier grant of the scope, whichever record states it.
+        withdrawals = [
+            c.withdrawn_at for c in self._scope(scope) if c.withdrawn_at and c.withdrawn_at <= at
+        ]
+        if any(all(w <= c.obtained_at for w in withdrawals) for c in earlier):
             return
         if earlier:
             yield _hard("A16.1", where, f"captured after the {scope.value} consent was withdrawn")
@@ -443,6 +447,12 @@ class _Checker:
                     "A16.2",
                     f"/consents/{self._consent_index(consent)}/informed",
                     "consent to photography needs every element explained (IP22 ¶402)",
+                )
+            if not photo.intimate and photo.body_region in _INTIMATE_REGIONS:
+                yield _hard(
+                    "A16.2",
+                    f"/photographs/{n}/intimate",
+                    f"a photograph of the {photo.body_region.value} is intimate",
                 )
             if photo.intimate and ConsentScope.PHOTOGRAPHY_INTIMATE not in scopes:
                 yield _hard(
@@ -819,6 +829,9 @@ class _Checker:
         for name, message in parts.items():
             if not getattr(self.e, name):
                 yield _soft("A16.20", f"/{name}", message)
+
+
+_INTIMATE_REGIONS = frozenset({BodyRegion.GENITALS, BodyRegion.ANUS, BodyRegion.BREAST})
 
 
 def _examination_scope(finding: PhysicalFinding) -> ConsentScope:

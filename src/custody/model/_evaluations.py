@@ -34,9 +34,12 @@ _KEYS: Mapping[EventType, frozenset[str]] = {
 }
 #: Event types that submit a version of the document: they name its record and fields.
 VERSIONING_EVENTS = frozenset({EventType.EVALUATION_RECORDED, EventType.EVALUATION_ADDENDUM})
-# Body fields that describe physical items. Free text there could carry clinical content,
-# which must stay in the record, never in the signed event (DESIGN.md principle 5).
+# Body fields other than the claimed time. Free text there (a place, a purpose, a
+# condition) could name the person, the place of detention or clinical content, which must
+# stay in the committed record, never in the signed event (DESIGN.md principle 5).
 _ITEM_FIELDS = (
+    "place",
+    "purpose",
     "seals",
     "seal_state",
     "condition",
@@ -185,6 +188,7 @@ class EvaluationClaim:
 
         Args:
             time: the claimed time of the event.
-            fields: further :class:`EventBody` fields (place, purpose).
+            fields: further :class:`EventBody` fields; none are allowed today (the
+                reader refuses them), the parameter keeps the signature general.
         """
         return EventBody(self.type, time, details={_DETAILS_KEY: self.to_dict()}, **fields)

@@ -28,6 +28,7 @@ The steps, numbered as in ``docs/verification.md``, all over one consistent snap
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 
 import attrs
@@ -37,7 +38,13 @@ from custody.crypto import verify_checkpoint as open_checkpoint
 from custody.errors import CustodyError, InvalidInput, VerificationError
 from custody.ledger import EMPTY, ChainState, Ledger, advance
 from custody.ledger import violations as transition_violations
-from custody.medical._commitments import FieldMismatch, field_mismatches, fields_digest
+from custody.medical import (
+    CommittedDocument,
+    FieldMismatch,
+    field_mismatches,
+    fields_digest,
+    leaves,
+)
 from custody.model import VERSIONING_EVENTS, EvaluationClaim, Event, EventType, SealState
 from custody.store import CheckpointRow, EntryRow, LedgerInfo, StoreReader
 from custody.verify._entries import (
@@ -86,6 +93,7 @@ _RECORD_UNCHANGED = "medical records unchanged"
 _RECORD_WELL_FORMED = "medical records well-formed"
 _EVALUATION_DIGESTS = "evaluation digests match their fields"
 _EVALUATION_FIELDS = "evaluation fields match their records"
+_EVALUATORS_MATCH = "signed evaluators are the record's"
 CHECK_OF_CODE: dict[str, str] = {
     "STORE_UNREADABLE": "ledger readable",
     "LOG_GAP": "log indexes contiguous",
@@ -104,6 +112,7 @@ CHECK_OF_CODE: dict[str, str] = {
     "MEDICAL_RECORD_MALFORMED": _RECORD_WELL_FORMED,
     "MEDICAL_DIGEST": _EVALUATION_DIGESTS,
     "MEDICAL_FIELD_CHANGED": _EVALUATION_FIELDS,
+    "MEDICAL_EVALUATORS": _EVALUATORS_MATCH,
     "LOG_UNTRUSTED": "log key trusted",
     "LEDGER_FACTS_INVALID": "ledger facts valid",
     "REGISTER_MISMATCH": "actor register consistent",
@@ -282,6 +291,7 @@ class _LogOrder:
 
 
 _REPLAY_CHECKS = ("chain links", "custody transitions")
+_EVALUATOR_KEY = re.compile(r"/evaluators/\d+/key_id")
 
 
 class _ChainReplay:
@@ -363,6 +373,34 @@ class _MedicalRecords:
         self._check_digest(claim, where)
         if mismatches is not None:
             self._report_fields(claim, mismatches, where)
+            self._check_evaluators(claim, where)
+
+    def _check_evaluators(self, claim: EvaluationClaim, where: Location) -> None:
+        """Step f: the key ids the event lets seal are those of the document's evaluators, so
+        an event naming fewer evaluators cannot let some of them seal alone.
+
+        Only documents that name evaluators are compared: one that names none fails to read
+        as an evaluation anywhere it is used.
+        """
+        assert claim.record is not None
+        record = self._reader.record(claim.record)
+        if record is None:
+            return
+        self._builder.ran(_EVALUATORS_MATCH)  # f
+        try:
+            fields = leaves(CommittedDocument.from_bytes(record).document)
+        except InvalidInput:
+            return  # reported as MEDICAL_RECORD_MALFORMED
+        named = sorted(
+            value for pointer, value in fields.items() if _EVALUATOR_KEY.fullmatch(pointer)
+        )
+        # A record naming no evaluators is no evaluation at all; reading it as one fails.
+        if named and named != sorted(key.hex() for key in claim.evaluators):
+            self._builder.fail(
+                "MEDICAL_EVALUATORS",
+                where,
+                "the evaluators the event names are not the evaluators of the document",
+            )
 
     def _check_record(self, claim: EvaluationClaim, where: Location) -> list[FieldMismatch] | None:
         """Steps a-c; the field mismatches if the record could be read."""
