@@ -967,3 +967,18 @@ class TestReviewFindings:
     def test_consent_given_under_coercion_permits_nothing(self, doc: Doc) -> None:
         set_at(doc, "/consents/3/voluntary", False)  # photography
         assert ("hard", "/photographs/0") in codes_at(doc, "A16.1")
+
+
+class TestDeparturesBeforeSealing:
+    """Soft rules are allowed, but to seal each departure is stated with its reason."""
+
+    def test_a_stated_departure_allows_sealing(self, doc: Doc) -> None:
+        assert [p for p in problems(doc, sealing=True) if p.severity == "hard"] == []
+
+    def test_an_unstated_departure_stops_sealing_but_not_recording(self, doc: Doc) -> None:
+        doc["departures"] = []  # the sample's stated reason for rule 6 is gone
+        assert codes_at(doc, "A16.6") == [("soft", "/findings/1")]
+        assert codes_at(doc, "A16.6", sealing=True) == [
+            ("soft", "/findings/1"),
+            ("hard", "/findings/1"),
+        ]

@@ -139,15 +139,32 @@ def validate(
     Args:
         evaluation: the document.
         sealing: also apply the rules for sealing (overall opinion, qualifications,
-            declarations).
+            declarations, and every departure stated with its reason).
         evidence: looks up the case's evidence items, for rules 16 and 17; without it those
             rules check only what the document itself holds.
         identity: the subject's identity record, to check that none of it appears in the
             document (rule 19) and that the subject's commitment matches it.
     """
     check = _Checker(evaluation, sealing, evidence, identity)
-    problems = list(check.run())
-    return ValidationReport(tuple(_explained(problems, evaluation)))
+    problems = list(_explained(list(check.run()), evaluation))
+    if sealing:
+        problems += _unrecorded_departures(problems)
+    return ValidationReport(tuple(problems))
+
+
+def _unrecorded_departures(problems: list[RuleProblem]) -> list[RuleProblem]:
+    """To seal, every departure from the Protocol is stated in the document with its reason
+    (soft rules are allowed, but must be recorded)."""
+    return [
+        _hard(
+            problem.code,
+            problem.pointer,
+            f"departure not recorded ({problem.message}): state it in /departures with "
+            f"rule {problem.code[4:]}, element {problem.pointer} and the reason",
+        )
+        for problem in problems
+        if problem.severity is Severity.SOFT and problem.reason is None
+    ]
 
 
 def _explained(problems: list[RuleProblem], evaluation: Evaluation) -> Iterator[RuleProblem]:
