@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 from pathlib import Path
@@ -69,6 +70,16 @@ def test_new_writes_a_document_and_a_separate_identity_record(sh: Shell) -> None
     # The new document says what is still missing, each with its field.
     assert sh("medical", "validate", str(target)) == 2
     assert "/evaluators" in sh.err or "/evaluators" in sh.out
+
+
+def test_new_reads_the_names_from_standard_input(
+    sh: Shell, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("Karim Haddad\nK. Haddad\n"))
+    target = sh.root / "eval.json"
+    assert sh("medical", "new", str(target)) == 0, sh.err
+    identity = json.loads((sh.root / "eval.identity.json").read_text())
+    assert identity["names"] == ["Karim Haddad", "K. Haddad"]
 
 
 def test_validate_the_sample_reports_its_departures(sh: Shell, clinic: dict[str, Any]) -> None:

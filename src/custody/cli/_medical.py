@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import sys
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -44,7 +45,7 @@ MAX_DOCUMENT = 16 * 1024 * 1024  # an evaluation is text; photographs are eviden
 
 def new(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
     """Write a new evaluation document and, apart from it, the subject's identity record."""
-    identity = IdentityRecord.create(str(uuid.uuid4()), tuple(args.name))
+    identity = IdentityRecord.create(str(uuid.uuid4()), tuple(args.name or _names_from_input()))
     document = _skeleton(identity)
     identity_path = Path(args.identity or _identity_path(args.document))
     _write_json(identity_path, identity.to_json())
@@ -261,6 +262,23 @@ def _skeleton(identity: IdentityRecord) -> dict[str, Any]:
         "recommendations": [],
         "declarations": [],
     }
+
+
+def _names_from_input() -> list[str]:
+    """The subject's names from standard input, one per line, so that they stay out of the
+    command line and the shell's history."""
+    if sys.stdin.isatty():
+        print("Subject's name(s), one per line; end with an empty line:", file=sys.stderr)
+        names = []
+        for line in iter(sys.stdin.readline, ""):
+            if not line.strip():
+                break
+            names.append(line.strip())
+    else:
+        names = [line.strip() for line in sys.stdin.read(64 * 1024).splitlines() if line.strip()]
+    if not names:
+        raise InvalidInput("give the subject's name on standard input or with --name", field="name")
+    return names
 
 
 def _identity_path(document: str) -> str:

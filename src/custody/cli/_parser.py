@@ -241,7 +241,10 @@ def _medical(commands: argparse._SubParsersAction[_Parser]) -> None:
     )
     new.add_argument("document", metavar="EVALUATION.json")
     new.add_argument(
-        "--name", action="append", required=True, help="the subject's name (repeat for several)"
+        "--name",
+        action="append",
+        help="the subject's name (repeat for several); without it, names are read from "
+        "standard input, one per line, which keeps them out of the shell's history",
     )
     new.add_argument(
         "--identity",
