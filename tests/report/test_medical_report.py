@@ -7,12 +7,16 @@ library's parser, so the checks are about elements and attributes, not about str
 
 from __future__ import annotations
 
+import ast
 import base64
 import copy
 import hashlib
+import importlib
+import inspect
 import io
 import os
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -32,9 +36,9 @@ from custody.medical import (
     sample_evaluation,
     seal_evaluation,
 )
+from custody.report import _report_context
 from custody.report._i18n import LABELS, LANGUAGES, label, term
 from custody.report._medical_report import (
-    _EXTRA_LABELS,
     DIAGRAM_DPI,
     THUMBNAIL_SIDE,
     PhotoImage,
@@ -43,7 +47,6 @@ from custody.report._medical_report import (
     render_medical_report,
     signatures_of,
 )
-from custody.report._medical_report import _label as report_label
 from custody.testing import Clinicians, fixed_key, new_ledger, prepare_medical_case
 
 IMAGES = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "images"
@@ -332,10 +335,10 @@ def test_signatures_list_every_evaluator(pages: dict[str, Page], language: str) 
     assert DIGEST in signed.text()
     assert "2026-03-04T16:30:00 UTC" in signed.text()
     unsigned = page["signature-C-PSY"]
-    assert report_label("not_signed", language) in unsigned.text()
+    assert label("not_signed", language) in unsigned.text()
     assert PSYCHOLOGIST in unsigned.text()
     (status,) = page.root.by_class("status")
-    assert report_label("status_draft", language) in status.text()
+    assert label("status_draft", language) in status.text()
 
 
 # --- privacy ----------------------------------------------------------------------------------
@@ -348,7 +351,7 @@ def test_intimate_photograph_is_never_embedded(files: dict[str, bytes]) -> None:
     p3 = page["photo-P3"]
     assert not list(p3.iter("img"))
     (placeholder,) = p3.by_class("placeholder")
-    assert placeholder.text() == report_label("intimate_not_reproduced", "en")
+    assert placeholder.text() == label("intimate_not_reproduced", "en")
     assert len(list(page["photographs"].iter("img"))) == 3
 
 
@@ -399,22 +402,22 @@ def test_a_broken_image_becomes_a_placeholder(files: dict[str, bytes], broken: b
     p4 = page["photo-P4"]
     assert not list(p4.iter("img"))
     (placeholder,) = p4.by_class("placeholder")
-    assert placeholder.text().startswith(report_label("image_not_available", "en"))
-    assert report_label("image_unreadable", "en") in placeholder.text()
+    assert placeholder.text().startswith(label("image_not_available", "en"))
+    assert label("image_unreadable", "en") in placeholder.text()
 
 
 def test_a_file_not_matching_the_recorded_hash_is_not_shown(files: dict[str, bytes]) -> None:
     swapped = {**files, "P2": files["P3"]}  # a real photograph, but not this one
     page = render(sample_document(files), swapped)
     (placeholder,) = page["photo-P2"].by_class("placeholder")
-    assert report_label("image_hash_mismatch", "en") in placeholder.text()
+    assert label("image_hash_mismatch", "en") in placeholder.text()
 
 
 def test_a_photograph_without_its_file_says_so(files: dict[str, bytes]) -> None:
     page = render(sample_document(files), {})
     for photo_id in PHOTO_IDS:
         (placeholder,) = page[f"photo-{photo_id}"].by_class("placeholder")
-        assert report_label("image_not_supplied", "en") in placeholder.text()
+        assert label("image_not_supplied", "en") in placeholder.text()
 
 
 def test_photographs_may_be_given_as_photo_images(
@@ -481,7 +484,7 @@ def test_restrictions_and_departures_are_stated(pages: dict[str, Page]) -> None:
     (restrictions,) = page["restrictions"].by_class("restrictions")
     items = [li.text() for li in restrictions.iter("li")]
     assert len(items) == 6
-    assert items[0].startswith(report_label("restriction_official_present", "en"))
+    assert items[0].startswith(label("restriction_official_present", "en"))
     assert "Within sight of others" not in items[0]  # the role, in words, not a code
     assert "prison_officer" not in page["restrictions"].text()
     assert "A prison officer remained at the door" in page["restrictions"].text()
@@ -496,7 +499,7 @@ def test_rules_broken_are_shown(files: dict[str, bytes]) -> None:
     document["opinions"][0]["alternatives"] = []  # a level that needs alternatives (rule 9)
     page = render(document, files)
     (warning,) = page["departures"].by_class("warning")
-    assert report_label("rules_broken", "en") in warning.text()
+    assert label("rules_broken", "en") in warning.text()
 
 
 def test_status_is_the_callers_or_derived_from_the_signatures(
@@ -505,7 +508,7 @@ def test_status_is_the_callers_or_derived_from_the_signatures(
     both = [physician_signature(), psychologist_signature()]
     sealed = Page(render_medical_report(evaluation, signatures=both, digest=DIGEST))
     (status,) = sealed.root.by_class("status")
-    assert report_label("status_sealed", "en") in status.text()
+    assert label("status_sealed", "en") in status.text()
     given = Page(render_medical_report(evaluation, status="Sealed and verified on 2026-03-05"))
     (status,) = given.root.by_class("status")
     assert "Sealed and verified on 2026-03-05" in status.text()
@@ -532,9 +535,9 @@ def test_seals_in_the_ledger_become_the_reports_signatures(tmp_path: Path) -> No
     )
     page = Page(text)
     (status,) = page.root.by_class("status")
-    assert report_label("status_draft", "es") in status.text()
-    assert report_label("signed", "es") in page["signature-C-PHYS"].text()
-    assert report_label("not_signed", "es") in page["signature-C-PSY"].text()
+    assert label("status_draft", "es") in status.text()
+    assert label("signed", "es") in page["signature-C-PHYS"].text()
+    assert label("not_signed", "es") in page["signature-C-PSY"].text()
 
 
 def test_a_signature_over_another_digest_is_flagged(evaluation: Evaluation) -> None:
@@ -542,9 +545,9 @@ def test_a_signature_over_another_digest_is_flagged(evaluation: Evaluation) -> N
     both = [other, psychologist_signature()]
     page = Page(render_medical_report(evaluation, signatures=both, digest=DIGEST))
     (warning,) = page["signature-C-PHYS"].by_class("warning")
-    assert report_label("digest_differs", "en") in warning.text()
+    assert label("digest_differs", "en") in warning.text()
     (status,) = page.root.by_class("status")
-    assert report_label("status_draft", "en") in status.text()
+    assert label("status_draft", "en") in status.text()
 
 
 @pytest.mark.parametrize(
@@ -589,11 +592,91 @@ def test_the_same_input_gives_the_same_report(
     assert again == reports["fr"]
 
 
-def test_extra_labels_have_every_language_and_await_the_merge() -> None:
-    for key, row in _EXTRA_LABELS.items():
+# --- labels -----------------------------------------------------------------------------------
+
+#: The modules that build the report's text, whose label keys are read from their source.
+REPORT_MODULES = (
+    "_medical_report",
+    "_report_context",
+    "_case_sections",
+    "_examination_sections",
+    "_conclusion_sections",
+)
+SNAKE_CASE = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def constants(nodes: Iterable[ast.AST]) -> list[str]:
+    return [n.value for n in nodes if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+
+
+def label_keys_in(tree: ast.AST) -> list[str]:
+    """The strings in ``tree`` written where the report modules write label keys: the key of
+    ``r.t`` and ``r.pair``, a ``Part``'s heading, field rows ``("key", value)``, lists of
+    keys (table headers, field names), tables mapping values to keys, and
+    ``"a" if ... else "b"``."""
+    found: list[str] = []
+    for node in ast.walk(tree):
+        match node:
+            case ast.Call(func=ast.Attribute(attr="t" | "pair"), args=[key, *_]):
+                found += constants(ast.walk(key))
+            case ast.Call(func=ast.Name(id="Part"), args=[_, key, *_]):
+                found += constants([key])
+            case ast.Tuple(elts=[ast.Constant(value=str() as key), _]):
+                found.append(key)
+            case ast.List(elts=elts) | ast.Tuple(elts=elts) if all(
+                isinstance(e, ast.Starred) or constants([e]) for e in elts
+            ):
+                found += constants(elts)
+            case ast.Dict(values=values) if values and len(constants(values)) == len(values):
+                found += constants(values)
+            case ast.IfExp(
+                body=ast.Constant(value=str() as a), orelse=ast.Constant(value=str() as b)
+            ):
+                found += [a, b]
+    return found
+
+
+def is_all(node: ast.stmt) -> bool:
+    return isinstance(node, ast.Assign) and any(
+        isinstance(target, ast.Name) and target.id == "__all__" for target in node.targets
+    )
+
+
+def report_label_keys() -> set[str]:
+    """Every label key written in the source of the report modules, whatever branch uses it."""
+    keys: set[str] = set()
+    for name in REPORT_MODULES:
+        module = importlib.import_module(f"custody.report.{name}")
+        tree = ast.parse(inspect.getsource(module))
+        tree.body = [node for node in tree.body if not is_all(node)]  # names, not labels
+        keys.update(key for key in label_keys_in(tree) if SNAKE_CASE.fullmatch(key))
+    return keys
+
+
+def test_every_label_the_report_uses_is_in_labels_in_every_language() -> None:
+    used = report_label_keys()
+    assert len(used) > 250  # the scan finds the report's labels
+    assert sorted(used - LABELS.keys()) == []
+    for key in used:
+        row = LABELS[key]
         assert len(row) == len(LANGUAGES), key
         assert all(text.strip() for text in row), key
-        assert key not in LABELS, f"{key} is in the shared table now: delete it here"
+
+
+def test_the_label_scan_sees_every_label_a_report_looks_up(
+    evaluation: Evaluation, files: dict[str, bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    looked_up: set[str] = set()
+
+    def recording(key: str, language: str) -> str:
+        looked_up.add(key)
+        return label(key, language)
+
+    monkeypatch.setattr(_report_context, "label", recording)
+    render_medical_report(evaluation, signatures=[physician_signature()], photographs=files)
+    render_medical_report(evaluation, status=EvaluationStatus.AMENDED)
+    assert len(looked_up) > 200
+    assert looked_up <= report_label_keys()
 
 
 def test_reports_are_written_for_reading(reports: dict[str, str], tmp_path: Path) -> None:
