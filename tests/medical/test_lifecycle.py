@@ -13,12 +13,14 @@ import pytest
 from custody.errors import InvalidInput, TransitionRefused, VerificationError
 from custody.ledger import Ledger
 from custody.medical import (
+    DocumentError,
     Evaluation,
     EvaluationRefused,
     EvaluationStatus,
     IdentityRecord,
     amend_evaluation,
     load_evaluation,
+    new_evaluation_document,
     record_evaluation,
     review_evaluation,
     seal_evaluation,
@@ -228,3 +230,29 @@ def test_an_evaluation_event_with_a_place_is_refused(ledger: Ledger, prepared: A
     body = claim.event_body(SAMPLE_TIME, place=Place("Remand prison, wing C"))
     with pytest.raises(InvalidInput, match="place"):
         ledger.record(CASE, evaluation.evaluation_id, body, CLINICIANS.physician)
+
+
+def test_sealing_refuses_a_document_other_than_the_recorded_one(
+    ledger: Ledger, prepared: Any
+) -> None:
+    evaluation = _evaluation(prepared)
+    record_evaluation(ledger, CASE, evaluation, CLINICIANS.physician)
+    unread = attrs.evolve(evaluation, restrictions_statement="Never recorded.")
+    with pytest.raises(InvalidInput, match="differs from the recorded version"):
+        seal_evaluation(
+            ledger, CASE, evaluation.evaluation_id, CLINICIANS.physician, expecting=unread
+        )
+    state = seal_evaluation(
+        ledger, CASE, evaluation.evaluation_id, CLINICIANS.physician, expecting=evaluation
+    )
+    assert [s.key_id for s in state.seals] == [CLINICIANS.physician.key_id]
+
+
+def test_a_new_document_names_the_subject_only_by_commitment() -> None:
+    identity = IdentityRecord.create("0b5f2c6e-4c1d-4a8e-9f3b-2d7c1e5a9b40", ("Karim Haddad",))
+    document = new_evaluation_document(identity)
+    assert document["subject"]["identity_commitment"] == identity.commitment()
+    assert "Karim" not in str(document)
+    with pytest.raises(DocumentError) as unfinished:  # what the evaluators must still fill in
+        Evaluation.from_json(document)
+    assert {p.pointer for p in unfinished.value.problems} >= {"/evaluators", "/sessions"}

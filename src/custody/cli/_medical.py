@@ -7,7 +7,6 @@ the ledger holds their signed lifecycle. Thin: the library decides.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 import uuid
@@ -31,6 +30,7 @@ from custody.medical import (
     amend_evaluation,
     evidence_lookup,
     load_evaluation,
+    new_evaluation_document,
     record_evaluation,
     review_evaluation,
     seal_evaluation,
@@ -46,7 +46,7 @@ MAX_DOCUMENT = 16 * 1024 * 1024  # an evaluation is text; photographs are eviden
 def new(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
     """Write a new evaluation document and, apart from it, the subject's identity record."""
     identity = IdentityRecord.create(str(uuid.uuid4()), tuple(args.name or _names_from_input()))
-    document = _skeleton(identity)
+    document = new_evaluation_document(identity)
     identity_path = Path(args.identity or _identity_path(args.document))
     _write_json(identity_path, identity.to_json())
     _write_json(Path(args.document), document)
@@ -61,16 +61,15 @@ def new(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
 
 def validate_document(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
     """Check a document against every rule; exit 2 if it breaks a hard rule."""
-    evaluation = _read_evaluation(args.document, out)
-    evidence = None
+    evaluation, identity = _read_evaluation(args.document, out), _identity(args)
     if args.case:
         with ctx.open_ledger() as ledger:
             evidence = evidence_lookup(ledger, args.case)
             report = validate(
-                evaluation, sealing=args.sealing, evidence=evidence, identity=_identity(args)
+                evaluation, sealing=args.sealing, evidence=evidence, identity=identity
             )
     else:
-        report = validate(evaluation, sealing=args.sealing, identity=_identity(args))
+        report = validate(evaluation, sealing=args.sealing, identity=identity)
     _print_report(out, report, args.json)
     return EXIT_OK if report.ok else EXIT_BAD_INPUT
 
@@ -177,22 +176,14 @@ def report(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
 def _record_and_seal(
     ledger: Ledger, args: argparse.Namespace, evaluation: Evaluation, signer: Any
 ) -> EvaluationState:
-    """Seal the recorded version, recording the document first only if it is new.
-
-    A document that differs from the recorded version is refused rather than recorded on
-    the way: sealing must never seal something other than what the evaluator reviewed.
-    """
+    """Seal the recorded version, recording the document first only if the evaluation is new."""
     at, identity = parse_time(args.at), _identity(args)
     reference = evaluation.evaluation_id
     if not ledger.events(args.case, reference):
         record_evaluation(ledger, args.case, evaluation, signer, at=at, identity=identity)
-    elif load_evaluation(ledger, args.case, reference).evaluation != evaluation:
-        raise InvalidInput(
-            "differs from the recorded version of the evaluation; record it first "
-            "(custody medical record) and have it reviewed, then seal",
-            field=args.document,
-        )
-    return seal_evaluation(ledger, args.case, reference, signer, at=at, identity=identity)
+    return seal_evaluation(
+        ledger, args.case, reference, signer, at=at, identity=identity, expecting=evaluation
+    )
 
 
 def _refusing(action: Any, out: TextIO, as_json: bool) -> EvaluationState:
@@ -232,36 +223,6 @@ def _identity(args: argparse.Namespace) -> IdentityRecord | None:
     if not path:
         return None
     return IdentityRecord.from_json(_read_json(path, "identity record"))
-
-
-def _skeleton(identity: IdentityRecord) -> dict[str, Any]:
-    """A new document: the ids, the subject's commitment, and every part still empty."""
-    return {
-        "evaluation_id": str(uuid.uuid4()),
-        "protocol_version": "IP-2022",
-        "context": "custodial",
-        "purpose": "documentation_only",
-        "requested_by": {"role": "other"},
-        "language": "en",
-        "evaluators": [],
-        "subject": {
-            "subject_id": identity.subject_id,
-            "identity_commitment": identity.commitment(),
-            "languages": [],
-            "custody_status": "unknown",
-        },
-        "sessions": [],
-        "consents": [],
-        "alleged_events": [],
-        "symptoms": [],
-        "findings": [],
-        "diagram_annotations": [],
-        "photographs": [],
-        "psychological_evaluations": [],
-        "opinions": [],
-        "recommendations": [],
-        "declarations": [],
-    }
 
 
 def _names_from_input() -> list[str]:
@@ -315,12 +276,12 @@ def _photographs(ctx: Context, evaluation: Evaluation, *, faces: bool) -> dict[s
 
 
 def _blob(blobs: BlobStore, sha256: bytes) -> bytes | None:
+    """The stored bytes, or ``None``; the report shows them only if they hash to ``sha256``."""
     try:
         with blobs.open_blob(sha256) as handle:
-            data = handle.read()
+            return handle.read()
     except (StoreError, OSError):
         return None
-    return data if hashlib.sha256(data).digest() == sha256 else None
 
 
 def _print_report(out: TextIO, report: ValidationReport, as_json: bool) -> None:

@@ -14,8 +14,10 @@ the person or the place of detention, and only commitments may enter it.
 from __future__ import annotations
 
 import enum
+import uuid
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 import attrs
 
@@ -28,6 +30,7 @@ from custody.medical._evaluation import Evaluation
 from custody.medical._opinions import AddendumNote
 from custody.medical._people import IdentityRecord
 from custody.medical._rules import ItemFacts, ValidationReport, validate
+from custody.medical._terms import ProtocolVersion
 from custody.model import (
     EvaluationClaim,
     EventType,
@@ -111,6 +114,38 @@ class EvaluationState:
         return tuple(c.clinician_id for c in self.evaluation.evaluators if c.key_id not in sealed)
 
 
+def new_evaluation_document(identity: IdentityRecord) -> dict[str, Any]:
+    """A new evaluation document for the subject of ``identity``: fresh ids, the identity
+    commitment, and every part still empty for the evaluators to fill in (validation says
+    what is missing)."""
+    return {
+        "evaluation_id": str(uuid.uuid4()),
+        "protocol_version": ProtocolVersion.IP_2022.value,
+        "context": "custodial",
+        "purpose": "documentation_only",
+        "requested_by": {"role": "other"},
+        "language": "en",
+        "evaluators": [],
+        "subject": {
+            "subject_id": identity.subject_id,
+            "identity_commitment": identity.commitment(),
+            "languages": [],
+            "custody_status": "unknown",
+        },
+        "sessions": [],
+        "consents": [],
+        "alleged_events": [],
+        "symptoms": [],
+        "findings": [],
+        "diagram_annotations": [],
+        "photographs": [],
+        "psychological_evaluations": [],
+        "opinions": [],
+        "recommendations": [],
+        "declarations": [],
+    }
+
+
 def record_evaluation(
     ledger: Ledger,
     case: str,
@@ -170,17 +205,30 @@ def seal_evaluation(
     *,
     at: datetime | None = None,
     identity: IdentityRecord | None = None,
+    expecting: Evaluation | None = None,
 ) -> EvaluationState:
     """Seal the current version with the signer's key: one evaluator's signature.
 
     The evaluation is sealed once every evaluator has sealed the same version. The rules for
-    sealing (overall opinion, qualifications, declarations) are checked first.
+    sealing (overall opinion, qualifications, declarations, stated departures) are checked
+    first.
+
+    Args:
+        expecting: the document the evaluator read; sealing is refused if the recorded
+            version is another one, so nobody seals what they did not review.
 
     Raises:
         EvaluationRefused: listing every hard rule the document breaks for sealing.
         TransitionRefused: if the signer is not an evaluator, or sealed this version already.
+        InvalidInput: if the recorded version is not ``expecting``.
     """
     current = load_evaluation(ledger, case, reference)
+    if expecting is not None and current.evaluation != expecting:
+        raise InvalidInput(
+            "differs from the recorded version of the evaluation; record it first and have "
+            "it reviewed, then seal",
+            field="evaluation",
+        )
     report = validate(
         current.evaluation,
         sealing=True,
