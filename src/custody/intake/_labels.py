@@ -19,6 +19,7 @@ import attrs
 import segno
 from PIL import Image, ImageDraw, ImageFont
 
+from custody._text import wrap_words
 from custody.errors import CustodyError, InvalidInput
 from custody.intake._derive import create_file
 from custody.ledger import subject_of
@@ -330,33 +331,7 @@ def _wrapped(texts: Sequence[str], font: _Font, width: int) -> list[str]:
 
 
 def _wrap(text: str, font: _Font, width: int) -> list[str]:
-    """``text`` in lines no wider than ``width``: greedy by words, long words broken."""
-    lines: list[str] = []
-    for paragraph in text.splitlines():
-        line = ""
-        for word in paragraph.split():
-            candidate = f"{line} {word}" if line else word
-            if font.getlength(candidate) <= width:
-                line = candidate
-                continue
-            if line:
-                lines.append(line)
-            while font.getlength(word) > width:
-                cut = _fitting(word, font, width)
-                lines.append(word[:cut])
-                word = word[cut:]
-            line = word
-        if line:
-            lines.append(line)
-    return lines
-
-
-def _fitting(word: str, font: _Font, width: int) -> int:
-    """How many leading characters of ``word`` fit in ``width``; at least one."""
-    count = 1
-    while count < len(word) and font.getlength(word[: count + 1]) <= width:
-        count += 1
-    return count
+    return wrap_words(text, width, font.getlength)
 
 
 def _cut_short(line: str, font: _Font, width: int) -> str:

@@ -44,6 +44,7 @@ from typing import Any, Final, TypeVar
 import attrs
 from PIL import Image, ImageDraw, ImageFont
 
+from custody._text import wrap_words
 from custody.errors import CustodyError, InvalidInput
 from custody.medical import DIAGRAM_SCALE, Aspect, BodyRegion, DiagramView, Laterality
 
@@ -1031,30 +1032,7 @@ class _Style:
 
 
 def _wrap(text: str, font: _Font, width: float) -> tuple[str, ...]:
-    """``text`` in lines no wider than ``width``: greedy by words, long words broken."""
-    lines: list[str] = []
-    line = ""
-    for word in text.split():
-        candidate = f"{line} {word}" if line else word
-        if font.getlength(candidate) <= width:
-            line = candidate
-            continue
-        if line:
-            lines.append(line)
-        while len(word) > 1 and font.getlength(word) > width:
-            cut = _fitting(word, font, width)
-            lines.append(word[:cut])
-            word = word[cut:]
-        line = word
-    return (*lines, line) if line else tuple(lines)
-
-
-def _fitting(word: str, font: _Font, width: float) -> int:
-    """How many leading characters of ``word`` fit in ``width``; at least one."""
-    count = 1
-    while count < len(word) and font.getlength(word[: count + 1]) <= width:
-        count += 1
-    return count
+    return tuple(wrap_words(text, width, font.getlength))
 
 
 def _line_height(font: _Font) -> int:
