@@ -365,3 +365,11 @@ def test_a_lone_surrogate_in_text_is_refused(doc: Doc) -> None:
     assert read_problems(doc) == {
         "/restrictions_statement": "contains a character that is not valid Unicode"
     }
+
+
+def test_required_text_refuses_none_from_python() -> None:
+    from custody.errors import InvalidInput
+    from custody.medical import Narrative
+
+    with pytest.raises(InvalidInput, match="text: is required"):
+        Narrative(text=None, source="subject_account", language="en", verbatim=False)  # type: ignore[arg-type]

@@ -48,6 +48,23 @@ def _evaluation(prepared: tuple[dict[str, Any], IdentityRecord]) -> Evaluation:
     return Evaluation.from_json(prepared[0])
 
 
+def _edit_stored_record(ledger: Ledger, old: bytes, new: bytes) -> str:
+    """Close the ledger and edit its stored evaluation record behind its back, as someone
+    with the file could (dropping the triggers that refuse updates); return its path."""
+    path = ledger.store.location
+    ledger.close()
+    with sqlite3.connect(path) as db:
+        for (name,) in db.execute(
+            "SELECT name FROM sqlite_master WHERE type='trigger' AND tbl_name='records'"
+        ).fetchall():
+            db.execute(f"DROP TRIGGER {name}")
+        (body,) = db.execute("SELECT body FROM records").fetchone()
+        changed = body.replace(old, new, 1)
+        assert changed != body
+        db.execute("UPDATE records SET body = ?", (changed,))
+    return path
+
+
 def _sealed(ledger: Ledger, evaluation: Evaluation) -> None:
     record_evaluation(ledger, CASE, evaluation, CLINICIANS.physician)
     seal_evaluation(ledger, CASE, evaluation.evaluation_id, CLINICIANS.physician)
@@ -175,18 +192,7 @@ def test_a_wrong_identity_record_is_refused(ledger: Ledger, prepared: Any) -> No
 def test_changing_a_field_of_a_sealed_evaluation_is_reported(ledger: Ledger, prepared: Any) -> None:
     evaluation = _evaluation(prepared)
     _sealed(ledger, evaluation)
-    path = ledger.store.location
-    ledger.close()
-    with sqlite3.connect(path) as db:
-        (body,) = db.execute("SELECT body FROM records").fetchone()
-        changed = body.replace(b"highly_consistent_with", b"diagnostic_of_xxxxxxxx", 1)
-        assert changed != body
-        db.execute("DROP TRIGGER IF EXISTS records_no_update")
-        for (name,) in db.execute(
-            "SELECT name FROM sqlite_master WHERE type='trigger' AND tbl_name='records'"
-        ).fetchall():
-            db.execute(f"DROP TRIGGER {name}")
-        db.execute("UPDATE records SET body = ?", (changed,))
+    path = _edit_stored_record(ledger, b"highly_consistent_with", b"diagnostic_of_xxxxxxxx")
     with Ledger.open(path) as reopened:
         report = verify_ledger(reopened)
     codes = {p.code for p in report.problems}
@@ -210,15 +216,7 @@ def test_a_new_draft_of_an_unsealed_addendum_is_allowed(ledger: Ledger, prepared
 def test_loading_a_tampered_record_is_refused(ledger: Ledger, prepared: Any) -> None:
     evaluation = _evaluation(prepared)
     _sealed(ledger, evaluation)
-    path = ledger.store.location
-    ledger.close()
-    with sqlite3.connect(path) as db:
-        for (name,) in db.execute(
-            "SELECT name FROM sqlite_master WHERE type='trigger' AND tbl_name='records'"
-        ).fetchall():
-            db.execute(f"DROP TRIGGER {name}")
-        (body,) = db.execute("SELECT body FROM records").fetchone()
-        db.execute("UPDATE records SET body = ?", (body.replace(b"tramline", b"tramlime"),))
+    path = _edit_stored_record(ledger, b"tramline", b"tramlime")
     with Ledger.open(path) as reopened, pytest.raises(VerificationError, match="not the signed"):
         load_evaluation(reopened, CASE, evaluation.evaluation_id)
 

@@ -47,40 +47,41 @@ def _unless_none(check: Callable[[Any], None]) -> Callable[[Any], None]:
     return check_present
 
 
-def _check_text(value: Any, limit: int, one_line: bool) -> None:
-    check_text(value, "text", limit=limit)
-    if one_line and value is not None and "\n" in value:
-        raise InvalidInput("must be one line")
-
-
-def _text_check(limit: int, one_line: bool) -> Callable[[Any], None]:
+def _text_check(limit: int, *, one_line: bool, optional: bool) -> Callable[[Any], None]:
     def check(value: Any) -> None:
-        try:
-            _check_text(value, limit, one_line)
-        except InvalidInput as exc:
-            raise InvalidInput(str(exc).removeprefix("text: ")) from None
+        if value is None:
+            if not optional:
+                raise InvalidInput("is required")
+            return
+        check_text(value, "", limit=limit)  # no field name: the caller names the field
+        if one_line and "\n" in value:
+            raise InvalidInput("must be one line")
 
     return check
 
 
 def text(*, limit: int = MAX_TEXT) -> Any:
     """A required free text (newlines allowed)."""
-    return attrs.field(validator=_validator(_text_check(limit, False)))
+    return attrs.field(validator=_validator(_text_check(limit, one_line=False, optional=False)))
 
 
 def short() -> Any:
     """A required one-line text: names, titles, codes."""
-    return attrs.field(validator=_validator(_text_check(MAX_SHORT, True)))
+    return attrs.field(validator=_validator(_text_check(MAX_SHORT, one_line=True, optional=False)))
 
 
 def optional_text(*, limit: int = MAX_TEXT) -> Any:
     """An optional free text."""
-    return attrs.field(default=None, validator=_validator(_text_check(limit, False)))
+    return attrs.field(
+        default=None, validator=_validator(_text_check(limit, one_line=False, optional=True))
+    )
 
 
 def optional_short() -> Any:
     """An optional one-line text."""
-    return attrs.field(default=None, validator=_validator(_text_check(MAX_SHORT, True)))
+    return attrs.field(
+        default=None, validator=_validator(_text_check(MAX_SHORT, one_line=True, optional=True))
+    )
 
 
 def check_local_id(value: Any) -> None:
