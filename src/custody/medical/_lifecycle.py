@@ -14,6 +14,8 @@ the person or the place of detention, and only commitments may enter it.
 from __future__ import annotations
 
 import enum
+import hashlib
+import re
 import uuid
 from collections.abc import Callable
 from datetime import datetime
@@ -37,6 +39,7 @@ from custody.model import (
     utc_now,
 )
 
+_EVALUATOR_KEY = re.compile(r"/evaluators/\d+/key_id")
 _VERSIONING = frozenset({EventType.EVALUATION_RECORDED, EventType.EVALUATION_ADDENDUM})
 
 
@@ -384,6 +387,8 @@ def _stored_document(ledger: Ledger, claim: EvaluationClaim, where: str) -> Comm
     stored = ledger.record_bytes(claim.record)
     if stored is None:
         raise InvalidInput("the evaluation's record is missing from the ledger", field=where)
+    if hashlib.sha256(stored).digest() != claim.record:
+        raise VerificationError(f"{where}: the stored evaluation is not the signed one")
     try:
         return CommittedDocument.from_bytes(stored)
     except InvalidInput as exc:
@@ -391,19 +396,22 @@ def _stored_document(ledger: Ledger, claim: EvaluationClaim, where: str) -> Comm
 
 
 def _check_document(document: CommittedDocument, claim: EvaluationClaim, where: str) -> None:
-    """Refuse a stored document that is not the one the signed event commits to."""
-    if document.record_hash() != claim.record or document.digest() != claim.digest:
-        raise VerificationError(
-            f"{where}: the stored evaluation is not the signed one; run verify-ledger"
-        )
-    keys = sorted(bytes.fromhex(k) for k in _evaluator_keys(document))
-    if keys != list(claim.evaluators):
+    """Refuse a stored document that is not the one the signed event commits to (its bytes
+    were checked against the signed record hash when read)."""
+    if document.digest() != claim.digest:
+        raise VerificationError(f"{where}: the stored evaluation is not the signed one")
+    if not evaluators_match(document, claim):
         raise VerificationError(f"{where}: the signed evaluators are not the document's")
 
 
-def _evaluator_keys(document: CommittedDocument) -> list[str]:
-    found = leaves(document.document)
-    return [v for p, v in found.items() if p.startswith("/evaluators/") and p.endswith("/key_id")]
+def evaluators_match(document: CommittedDocument, claim: EvaluationClaim) -> bool:
+    """Whether the evaluators ``claim`` lets seal are exactly those ``document`` names.
+
+    A document naming no evaluators matches: it is no evaluation, and reading it as one
+    fails wherever that is tried.
+    """
+    named = sorted(v for p, v in leaves(document.document).items() if _EVALUATOR_KEY.fullmatch(p))
+    return not named or named == sorted(key.hex() for key in claim.evaluators)
 
 
 def _has_chain(ledger: Ledger, case: str, reference: str) -> bool:

@@ -28,7 +28,6 @@ The steps, numbered as in ``docs/verification.md``, all over one consistent snap
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Sequence
 
 import attrs
@@ -41,9 +40,9 @@ from custody.ledger import violations as transition_violations
 from custody.medical import (
     CommittedDocument,
     FieldMismatch,
+    evaluators_match,
     field_mismatches,
     fields_digest,
-    leaves,
 )
 from custody.model import VERSIONING_EVENTS, EvaluationClaim, Event, EventType, SealState
 from custody.store import CheckpointRow, EntryRow, LedgerInfo, StoreReader
@@ -291,7 +290,6 @@ class _LogOrder:
 
 
 _REPLAY_CHECKS = ("chain links", "custody transitions")
-_EVALUATOR_KEY = re.compile(r"/evaluators/\d+/key_id")
 
 
 class _ChainReplay:
@@ -378,9 +376,6 @@ class _MedicalRecords:
     def _check_evaluators(self, claim: EvaluationClaim, where: Location) -> None:
         """Step f: the key ids the event lets seal are those of the document's evaluators, so
         an event naming fewer evaluators cannot let some of them seal alone.
-
-        Only documents that name evaluators are compared: one that names none fails to read
-        as an evaluation anywhere it is used.
         """
         assert claim.record is not None
         record = self._reader.record(claim.record)
@@ -388,14 +383,10 @@ class _MedicalRecords:
             return
         self._builder.ran(_EVALUATORS_MATCH)  # f
         try:
-            fields = leaves(CommittedDocument.from_bytes(record).document)
+            document = CommittedDocument.from_bytes(record)
         except InvalidInput:
             return  # reported as MEDICAL_RECORD_MALFORMED
-        named = sorted(
-            value for pointer, value in fields.items() if _EVALUATOR_KEY.fullmatch(pointer)
-        )
-        # A record naming no evaluators is no evaluation at all; reading it as one fails.
-        if named and named != sorted(key.hex() for key in claim.evaluators):
+        if not evaluators_match(document, claim):
             self._builder.fail(
                 "MEDICAL_EVALUATORS",
                 where,
