@@ -5,9 +5,11 @@ Every exception the library raises on purpose derives from :class:`CustodyError`
     CustodyError
      ├── InvalidInput            malformed input: bad CBOR, a broken key file, a refused event
      │    ├── EncodingError       CBOR that is not deterministic, too deep, too large, ...
+     │    │    └── EncodingLimitError   refused for its size or nesting, not its form
      │    ├── KeyFileError        a key file that is corrupt, or a wrong passphrase
      │    ├── TransitionRefused   an event the item's custody state does not allow
-     │    └── NotALedger          a file that is not a custody ledger
+     │    ├── NotALedger          a file that is not a custody ledger
+     │    └── BundleUnreadable    a file that is not a usable bundle (hostile or broken)
      ├── VerificationError       well-formed input that is not trustworthy
      │    ├── SignatureError      a signature that does not verify
      │    └── ProofError          a Merkle proof or checkpoint that does not verify
@@ -25,8 +27,10 @@ if TYPE_CHECKING:
     from custody.verify import VerificationReport
 
 __all__ = [
+    "BundleUnreadable",
     "CustodyError",
     "EncodingError",
+    "EncodingLimitError",
     "InvalidInput",
     "KeyFileError",
     "NotALedger",
@@ -58,6 +62,14 @@ class EncodingError(InvalidInput):
     """CBOR that custody refuses: non-deterministic, too deep, too large, or of a banned type."""
 
 
+class EncodingLimitError(EncodingError):
+    """CBOR refused for exceeding a reader's limit (size or nesting) rather than for its form.
+
+    Readers of untrusted files treat it as hostile input, where malformed content is a
+    finding about the file.
+    """
+
+
 class KeyFileError(InvalidInput):
     """A key file that cannot be read: corrupt, wrong passphrase, wrong key type."""
 
@@ -68,6 +80,12 @@ class TransitionRefused(InvalidInput):
 
 class NotALedger(InvalidInput):
     """A file that is not a custody ledger, or one of an unsupported version."""
+
+
+class BundleUnreadable(InvalidInput):
+    """A file that is not a usable bundle: not a ZIP of the bundle subset, over a reader's
+    limit, or shaped to attack the reader (paths leaving the bundle, links, zip bombs).
+    """
 
 
 class VerificationError(CustodyError):

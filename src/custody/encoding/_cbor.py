@@ -27,7 +27,7 @@ from typing import Any, NoReturn, cast
 
 import cbor2
 
-from custody.errors import EncodingError
+from custody.errors import EncodingError, EncodingLimitError
 
 __all__ = ["DEFAULT_MAX_DEPTH", "DEFAULT_MAX_SIZE", "decode", "encode"]
 
@@ -325,7 +325,9 @@ def decode(
     if not data:
         raise EncodingError("empty input: expected one CBOR data item")
     if len(data) > max_size:
-        raise EncodingError(f"input of {len(data)} bytes is over the limit of {max_size} bytes")
+        raise EncodingLimitError(
+            f"input of {len(data)} bytes is over the limit of {max_size} bytes"
+        )
     if not _LOADS_BOUNDS_DEPTH and len(data) > _UNSCANNED_LIMIT:
         _Scanner(data, max_depth, allow_tags).scan()
     try:
@@ -517,7 +519,7 @@ class _Scanner:
         try:
             self._item(0)
         except RecursionError:
-            raise EncodingError("nesting too deep for the remaining Python stack") from None
+            raise EncodingLimitError("nesting too deep for the remaining Python stack") from None
         if self._pos != len(self._data):
             extra = len(self._data) - self._pos
             raise EncodingError(
@@ -544,7 +546,7 @@ class _Scanner:
             self._text(argument, offset)
         elif major >= 4:
             if depth >= self._max_depth:
-                raise EncodingError(
+                raise EncodingLimitError(
                     f"nesting too deep: more than {self._max_depth} levels at byte {offset}"
                 )
             if major == 4:
