@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 
 import attrs
 from cryptography.exceptions import InvalidSignature
@@ -35,10 +36,22 @@ class KeyRing:
         register: public keys registered in the ledger, by key id.
         trusted: public keys the verifier's trust policy lists, by key id; ``None`` when
             there is no policy and the register stands in for it.
+        validity: for trusted keys with bounds, the first and last claimed times of the
+            events the policy trusts them for (either may be ``None``).
     """
 
     register: Mapping[bytes, bytes]
     trusted: Mapping[bytes, bytes] | None
+    validity: Mapping[bytes, tuple[datetime | None, datetime | None]] = attrs.field(factory=dict)
+
+    def invalid_at(self, key_id: bytes, when: datetime) -> str | None:
+        """Why the trusted key ``key_id`` is not valid at ``when``, or ``None`` if it is."""
+        start, end = self.validity.get(key_id, (None, None))
+        if start is not None and when < start:
+            return f"before its validity starts ({start.isoformat()})"
+        if end is not None and when > end:
+            return f"after its validity ended ({end.isoformat()})"
+        return None
 
     def lookup(self, key_id: bytes) -> tuple[bytes | None, str | None]:
         """The raw key to verify with, and a problem code if it is unknown or untrusted."""
@@ -96,8 +109,15 @@ def verify_signatures(_: None, jobs: Sequence[SignatureJob]) -> list[bool]:
 
 def check_entry(context: EntryContext, row: EntryRow) -> EntryFinding:
     """Steps 2 and 3 for one row, but for the signature itself (see ``EntryFinding``)."""
+    return check_signed_entry(context, row.entry, row)
+
+
+def check_signed_entry(
+    context: EntryContext, entry: bytes, row: EntryRow | None = None
+) -> EntryFinding:
+    """Steps 2 and 3 for one signed entry; ``row`` gives index columns to compare, if any."""
     try:
-        statement = open_statement(row.entry)
+        statement = open_statement(entry)
     except CustodyError as exc:
         message = f"the entry is not a well-formed signed event: {exc}"
         return EntryFinding(None, _PARSED, (("ENTRY_MALFORMED", message),))
@@ -108,27 +128,38 @@ def check_entry(context: EntryContext, row: EntryRow) -> EntryFinding:
     key, key_problem = context.keys.lookup(statement.key_id)
     if key_problem is not None:
         problems.append((key_problem, _key_message(key_problem, statement.key_id)))
+    elif (invalid := context.keys.invalid_at(statement.key_id, event.body.time)) is not None:
+        problems.append(
+            (
+                "KEY_NOT_VALID",
+                f"signed by key {statement.key_id.hex()} at a claimed time {invalid}, "
+                "according to the trust policy",
+            )
+        )
+    checked = _CHECKED if row is not None else _CHECKED_UNSTORED
     if key is None:
-        return EntryFinding(event, _CHECKED, tuple(problems))
+        return EntryFinding(event, checked, tuple(problems))
     try:
         prepared = prepare_sign1(statement.message, _loaded_key(key))
     except CustodyError as exc:
         problems.append(("SIGNATURE_INVALID", f"the signature does not verify: {exc}"))
-        return EntryFinding(event, _SIGNATURE_CHECKED, tuple(problems))
+        return EntryFinding(event, (*checked, CHECK_SIGNATURES), tuple(problems))
     job = (key, prepared.signature, prepared.to_be_signed)
-    return EntryFinding(event, _SIGNATURE_CHECKED, tuple(problems), job)
+    return EntryFinding(event, (*checked, CHECK_SIGNATURES), tuple(problems), job)
 
 
 _PARSED = (CHECK_WELL_FORMED,)
 _CHECKED = (CHECK_WELL_FORMED, CHECK_COLUMNS, CHECK_ISSUER, CHECK_KEYS)
-_SIGNATURE_CHECKED = (*_CHECKED, CHECK_SIGNATURES)
+_CHECKED_UNSTORED = (CHECK_WELL_FORMED, CHECK_ISSUER, CHECK_KEYS)
 
 
-def _compare(context: EntryContext, row: EntryRow, statement: Statement) -> list[tuple[str, str]]:
+def _compare(
+    context: EntryContext, row: EntryRow | None, statement: Statement
+) -> list[tuple[str, str]]:
     event = statement.event
     problems = []
     said = (event.case, event.item, event.seq, event.type.value, event.actor)
-    if said != (row.case, row.item, row.seq, row.event_type, row.key_id):
+    if row is not None and said != (row.case, row.item, row.seq, row.event_type, row.key_id):
         problems.append(("ROW_MISMATCH", "the stored index columns disagree with the signed entry"))
     if statement.issuer != context.origin:
         problems.append(

@@ -27,7 +27,6 @@ The steps, numbered as in ``docs/verification.md``, all over one consistent snap
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 
 import attrs
@@ -35,16 +34,7 @@ import attrs
 from custody.crypto import Checkpoint, MerkleTree, NoteVerifier, PublicKey, leaf_hash
 from custody.crypto import verify_checkpoint as open_checkpoint
 from custody.errors import CustodyError, InvalidInput, VerificationError
-from custody.ledger import EMPTY, ChainState, Ledger, advance
-from custody.ledger import violations as transition_violations
-from custody.medical import (
-    CommittedDocument,
-    FieldMismatch,
-    evaluators_match,
-    field_mismatches,
-    fields_digest,
-)
-from custody.model import VERSIONING_EVENTS, EvaluationClaim, Event, EventType, SealState
+from custody.ledger import Ledger
 from custody.store import CheckpointRow, EntryRow, LedgerInfo, StoreReader
 from custody.verify._entries import (
     CHECK_COLUMNS,
@@ -53,46 +43,15 @@ from custody.verify._entries import (
     CHECK_SIGNATURES,
     CHECK_WELL_FORMED,
     EntryContext,
-    EntryFinding,
     KeyRing,
     check_entry,
     verify_signatures,
 )
 from custody.verify._parallel import ChunkPool
+from custody.verify._replay import REPLAY_CHECK_OF_CODE, ChainReplay, MedicalRecords, Place
 from custody.verify._report import Location, ReportBuilder, VerificationReport
 from custody.verify._trust import TrustPolicy
 
-_TRANSITION_CODES = (
-    "EVENT_NOT_ALLOWED",
-    "FIRST_EVENT",
-    "AFTER_END",
-    "RECEIVE_WITHOUT_TRANSFER",
-    "TRANSFER_UNACKNOWLEDGED",
-    "WRONG_RECIPIENT",
-    "SEAL_STATE_MISSING",
-    "SEAL_MISMATCH",
-    "NOT_HOLDER",
-    "SEALS_MISSING",
-    "COUNTERPARTY_MISSING",
-    "RECIPIENT_MISSING",
-    "SELF_TRANSFER",
-    "CASE_NOT_OPENED",
-    "EVALUATION_DETAILS",
-    "NOT_AN_EVALUATOR",
-    "EVALUATION_SEALED_ALREADY",
-    "EVALUATION_VERSION",
-    "EVALUATION_DIGEST",
-    "REVIEW_BY_EVALUATOR",
-    "SEALED_TWICE",
-    "ADDENDUM_BEFORE_SEAL",
-    "ADDENDUM_SUPERSEDES",
-)
-_RECORD_STORED = "medical records stored"
-_RECORD_UNCHANGED = "medical records unchanged"
-_RECORD_WELL_FORMED = "medical records well-formed"
-_EVALUATION_DIGESTS = "evaluation digests match their fields"
-_EVALUATION_FIELDS = "evaluation fields match their records"
-_EVALUATORS_MATCH = "signed evaluators are the record's"
 CHECK_OF_CODE: dict[str, str] = {
     "STORE_UNREADABLE": "ledger readable",
     "LOG_GAP": "log indexes contiguous",
@@ -102,16 +61,9 @@ CHECK_OF_CODE: dict[str, str] = {
     "ISSUER_MISMATCH": CHECK_ISSUER,
     "KEY_UNKNOWN": CHECK_KEYS,
     "KEY_UNTRUSTED": CHECK_KEYS,
+    "KEY_NOT_VALID": CHECK_KEYS,
     "SIGNATURE_INVALID": CHECK_SIGNATURES,
-    "CHAIN_SEQ": "chain links",
-    "CHAIN_PREV": "chain links",
-    **dict.fromkeys(_TRANSITION_CODES, "custody transitions"),
-    "MEDICAL_RECORD_MISSING": _RECORD_STORED,
-    "MEDICAL_RECORD_CHANGED": _RECORD_UNCHANGED,
-    "MEDICAL_RECORD_MALFORMED": _RECORD_WELL_FORMED,
-    "MEDICAL_DIGEST": _EVALUATION_DIGESTS,
-    "MEDICAL_FIELD_CHANGED": _EVALUATION_FIELDS,
-    "MEDICAL_EVALUATORS": _EVALUATORS_MATCH,
+    **REPLAY_CHECK_OF_CODE,
     "LOG_UNTRUSTED": "log key trusted",
     "LEDGER_FACTS_INVALID": "ledger facts valid",
     "REGISTER_MISMATCH": "actor register consistent",
@@ -174,10 +126,10 @@ def _verify_snapshot(reader: StoreReader, options: _Options, builder: ReportBuil
     info = reader.info()
     context = EntryContext(info.origin, _key_ring(reader, options.trust, builder), options.case)
     log = _LogOrder(builder)
-    replay = _ChainReplay(builder, options.case, _MedicalRecords(builder, reader))
+    replay = ChainReplay(builder, options.case, MedicalRecords(builder, reader.record))
     expected = reader.entry_count()
     with ChunkPool(verify_signatures, None, workers=options.workers, expected=expected) as pool:
-        signed: list[_Place] = []
+        signed: list[Place] = []
         for row in reader.entries():
             leaf = log.check(row)
             finding = check_entry(context, row)
@@ -234,7 +186,7 @@ def _key_ring(reader: StoreReader, trust: TrustPolicy | None, builder: ReportBui
             continue
         register[actor.key_id] = actor.public_key
     if trust is not None:
-        return KeyRing(register, {key_id: key.to_bytes() for key_id, key in trust.key_map.items()})
+        return trust.key_ring(register)
     builder.notice(
         "KEYS_FROM_LEDGER",
         Location(),
@@ -252,9 +204,6 @@ def _thumbprint(raw: bytes) -> bytes | None:
 
 
 _LOG_CHECKS = ("log indexes contiguous", "stored leaf hashes")
-
-#: Where an entry is, as the parts of a Location: built into one only for a problem.
-_Place = tuple[str | None, str | None, int | None, int]
 
 
 class _LogOrder:
@@ -287,169 +236,6 @@ class _LogOrder:
             )
         self.leaves.append(leaf)
         return leaf
-
-
-_REPLAY_CHECKS = ("chain links", "custody transitions")
-
-
-class _ChainReplay:
-    """Step 4: replay each chain, in log order, through the custody state machine."""
-
-    def __init__(self, builder: ReportBuilder, case: str | None, records: _MedicalRecords) -> None:
-        self._builder = builder
-        self._case = case
-        self._records = records
-        self._states: dict[tuple[str, str | None], ChainState] = {}
-        self._opened_cases: set[str] = set()
-
-    def record(self, row: EntryRow, finding: EntryFinding, leaf: bytes) -> _Place:
-        """Report steps 2 and 3 for one entry and replay it; return where it is."""
-        event = finding.event
-        place: _Place = (
-            (row.case, row.item, row.seq, row.index)
-            if event is None
-            else (event.case, event.item, event.seq, row.index)
-        )
-        self._builder.ran_each(finding.ran)
-        for code, message in finding.problems:
-            self._builder.fail(code, Location(*place), message)
-        if event is not None and self._case in (None, event.case):
-            self._replay(event, leaf, place)
-        return place
-
-    def saw(self, case: str) -> bool:
-        """Whether any event of ``case`` was replayed."""
-        return any(chain_case == case for chain_case, _ in self._states)
-
-    def finish(self) -> None:
-        """Report what the whole replay shows: transfers still awaiting receipt."""
-        self._notice_pending_transfers()
-
-    def _replay(self, event: Event, leaf: bytes, place: _Place) -> None:
-        chain = (event.case, event.item)
-        state = self._states.get(chain, EMPTY)
-        self._builder.ran_each(_REPLAY_CHECKS)
-        if event.item is None and event.type is EventType.OPENED:
-            self._opened_cases.add(event.case)
-        opened = event.case in self._opened_cases
-        for violation in transition_violations(state, event, case_opened=opened):
-            self._builder.fail(violation.code, Location(*place), violation.message)
-        if event.type is EventType.RECEIVED and event.body.seal_state is SealState.BROKEN:
-            self._builder.notice(
-                "SEALS_REPORTED_BROKEN",
-                Location(*place),
-                "the recipient recorded the seals as broken or different",
-            )
-        elif event.type in VERSIONING_EVENTS:
-            self._records.check(event, Location(*place))
-        self._states[chain] = advance(state, event, leaf)
-
-    def _notice_pending_transfers(self) -> None:
-        for (case, item), state in sorted(self._states.items(), key=lambda kv: str(kv[0])):
-            if state.pending is not None:
-                self._builder.notice(
-                    "TRANSFER_PENDING",
-                    Location(case, item),
-                    "the last transfer has not been acknowledged yet",
-                )
-
-
-class _MedicalRecords:
-    """Step 4 a-e: the record an evaluation event names, against what the event signs."""
-
-    def __init__(self, builder: ReportBuilder, reader: StoreReader) -> None:
-        self._builder = builder
-        self._reader = reader
-
-    def check(self, event: Event, where: Location) -> None:
-        """Check the record of an ``evaluation_recorded`` or ``evaluation_addendum`` event."""
-        try:
-            claim = EvaluationClaim.from_body(event.body)
-        except InvalidInput:
-            return  # EVALUATION_DETAILS, reported by the replay: nothing to check against
-        mismatches = self._check_record(claim, where)
-        self._check_digest(claim, where)
-        if mismatches is not None:
-            self._report_fields(claim, mismatches, where)
-            self._check_evaluators(claim, where)
-
-    def _check_evaluators(self, claim: EvaluationClaim, where: Location) -> None:
-        """Step f: the key ids the event lets seal are those of the document's evaluators, so
-        an event naming fewer evaluators cannot let some of them seal alone.
-        """
-        assert claim.record is not None
-        record = self._reader.record(claim.record)
-        if record is None:
-            return
-        self._builder.ran(_EVALUATORS_MATCH)  # f
-        try:
-            document = CommittedDocument.from_bytes(record)
-        except InvalidInput:
-            return  # reported as MEDICAL_RECORD_MALFORMED
-        if not evaluators_match(document, claim):
-            self._builder.fail(
-                "MEDICAL_EVALUATORS",
-                where,
-                "the evaluators the event names are not the evaluators of the document",
-            )
-
-    def _check_record(self, claim: EvaluationClaim, where: Location) -> list[FieldMismatch] | None:
-        """Steps a-c; the field mismatches if the record could be read."""
-        record_hash = claim.record
-        assert record_hash is not None  # every version names its record
-        builder = self._builder
-        builder.ran(_RECORD_STORED)  # a
-        record = self._reader.record(record_hash)
-        if record is None:
-            builder.fail(
-                "MEDICAL_RECORD_MISSING",
-                where,
-                f"the evaluation's record {record_hash.hex()[:16]}… is not stored",
-            )
-            return None
-        builder.ran(_RECORD_UNCHANGED)  # b
-        if hashlib.sha256(record).digest() != record_hash:
-            builder.fail(
-                "MEDICAL_RECORD_CHANGED",
-                where,
-                "the stored record no longer hashes to the record hash the event signed",
-            )
-        builder.ran(_RECORD_WELL_FORMED)  # c
-        try:
-            return field_mismatches(record, claim.fields)
-        except InvalidInput as exc:
-            builder.fail(
-                "MEDICAL_RECORD_MALFORMED", where, f"the stored record cannot be read: {exc}"
-            )
-            return None
-
-    def _check_digest(self, claim: EvaluationClaim, where: Location) -> None:
-        self._builder.ran(_EVALUATION_DIGESTS)  # d
-        if fields_digest(claim.fields) != claim.digest:
-            self._builder.fail(
-                "MEDICAL_DIGEST",
-                where,
-                "the evaluation digest the event signs is not the digest of the fields it signs",
-            )
-
-    def _report_fields(
-        self, claim: EvaluationClaim, mismatches: list[FieldMismatch], where: Location
-    ) -> None:
-        added = sum(1 for mismatch in mismatches if mismatch.kind == "added")
-        self._builder.ran(_EVALUATION_FIELDS, len(claim.fields) + added)  # e
-        for mismatch in mismatches:
-            self._builder.fail(
-                "MEDICAL_FIELD_CHANGED",
-                attrs.evolve(where, member=f"field {mismatch.pointer}"),
-                _FIELD_MESSAGES[mismatch.kind],
-            )
-
-
-_FIELD_MESSAGES = {
-    "changed": "the stored record's value of this field is not the one the event signed",
-    "added": "the stored record has this field, which the event did not sign",
-    "removed": "the event signed this field, which the stored record no longer has",
-}
 
 
 # Steps 5 and 6

@@ -1,0 +1,244 @@
+"""Step 4 of verification, shared by ledgers and bundles: replay every chain through the
+custody state machine and check the medical records that evaluation events name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+
+import attrs
+
+from custody.errors import InvalidInput
+from custody.ledger import EMPTY, ChainState, advance
+from custody.ledger import violations as transition_violations
+from custody.medical import (
+    CommittedDocument,
+    FieldMismatch,
+    evaluators_match,
+    field_mismatches,
+    fields_digest,
+)
+from custody.model import VERSIONING_EVENTS, EvaluationClaim, Event, EventType, SealState
+from custody.store import EntryRow
+from custody.verify._entries import EntryFinding
+from custody.verify._report import Location, ReportBuilder
+
+TRANSITION_CODES = (
+    "EVENT_NOT_ALLOWED",
+    "FIRST_EVENT",
+    "AFTER_END",
+    "RECEIVE_WITHOUT_TRANSFER",
+    "TRANSFER_UNACKNOWLEDGED",
+    "WRONG_RECIPIENT",
+    "SEAL_STATE_MISSING",
+    "SEAL_MISMATCH",
+    "NOT_HOLDER",
+    "SEALS_MISSING",
+    "COUNTERPARTY_MISSING",
+    "RECIPIENT_MISSING",
+    "SELF_TRANSFER",
+    "CASE_NOT_OPENED",
+    "EVALUATION_DETAILS",
+    "NOT_AN_EVALUATOR",
+    "EVALUATION_SEALED_ALREADY",
+    "EVALUATION_VERSION",
+    "EVALUATION_DIGEST",
+    "REVIEW_BY_EVALUATOR",
+    "SEALED_TWICE",
+    "ADDENDUM_BEFORE_SEAL",
+    "ADDENDUM_SUPERSEDES",
+)
+_RECORD_STORED = "medical records stored"
+_RECORD_UNCHANGED = "medical records unchanged"
+_RECORD_WELL_FORMED = "medical records well-formed"
+_EVALUATION_DIGESTS = "evaluation digests match their fields"
+_EVALUATION_FIELDS = "evaluation fields match their records"
+_EVALUATORS_MATCH = "signed evaluators are the record's"
+
+#: The check each problem code of the replay counts against.
+REPLAY_CHECK_OF_CODE: dict[str, str] = {
+    "CHAIN_SEQ": "chain links",
+    "CHAIN_PREV": "chain links",
+    **dict.fromkeys(TRANSITION_CODES, "custody transitions"),
+    "MEDICAL_RECORD_MISSING": _RECORD_STORED,
+    "MEDICAL_RECORD_CHANGED": _RECORD_UNCHANGED,
+    "MEDICAL_RECORD_MALFORMED": _RECORD_WELL_FORMED,
+    "MEDICAL_DIGEST": _EVALUATION_DIGESTS,
+    "MEDICAL_FIELD_CHANGED": _EVALUATION_FIELDS,
+    "MEDICAL_EVALUATORS": _EVALUATORS_MATCH,
+}
+
+#: Where an entry is, as the parts of a Location: built into one only for a problem.
+Place = tuple[str | None, str | None, int | None, int]
+
+#: Finds the record stored under a SHA-256 digest, or ``None``.
+RecordLookup = Callable[[bytes], bytes | None]
+
+
+REPLAY_CHECKS = ("chain links", "custody transitions")
+
+
+class ChainReplay:
+    """Step 4: replay each chain, in log order, through the custody state machine."""
+
+    def __init__(self, builder: ReportBuilder, case: str | None, records: MedicalRecords) -> None:
+        self._builder = builder
+        self._case = case
+        self._records = records
+        self._states: dict[tuple[str, str | None], ChainState] = {}
+        self._opened_cases: set[str] = set()
+
+    def record(self, row: EntryRow, finding: EntryFinding, leaf: bytes) -> Place:
+        """Report steps 2 and 3 for one entry and replay it; return where it is."""
+        event = finding.event
+        place: Place = (
+            (row.case, row.item, row.seq, row.index)
+            if event is None
+            else (event.case, event.item, event.seq, row.index)
+        )
+        self._builder.ran_each(finding.ran)
+        for code, message in finding.problems:
+            self._builder.fail(code, Location(*place), message)
+        if event is not None and self._case in (None, event.case):
+            self._replay(event, leaf, place)
+        return place
+
+    @property
+    def states(self) -> Mapping[tuple[str, str | None], ChainState]:
+        """The state each replayed chain reached, by (case, chain reference)."""
+        return self._states
+
+    def saw(self, case: str) -> bool:
+        """Whether any event of ``case`` was replayed."""
+        return any(chain_case == case for chain_case, _ in self._states)
+
+    def finish(self) -> None:
+        """Report what the whole replay shows: transfers still awaiting receipt."""
+        self._notice_pending_transfers()
+
+    def _replay(self, event: Event, leaf: bytes, place: Place) -> None:
+        chain = (event.case, event.item)
+        state = self._states.get(chain, EMPTY)
+        self._builder.ran_each(REPLAY_CHECKS)
+        if event.item is None and event.type is EventType.OPENED:
+            self._opened_cases.add(event.case)
+        opened = event.case in self._opened_cases
+        for violation in transition_violations(state, event, case_opened=opened):
+            self._builder.fail(violation.code, Location(*place), violation.message)
+        if event.type is EventType.RECEIVED and event.body.seal_state is SealState.BROKEN:
+            self._builder.notice(
+                "SEALS_REPORTED_BROKEN",
+                Location(*place),
+                "the recipient recorded the seals as broken or different",
+            )
+        elif event.type in VERSIONING_EVENTS:
+            self._records.check(event, Location(*place))
+        self._states[chain] = advance(state, event, leaf)
+
+    def _notice_pending_transfers(self) -> None:
+        for (case, item), state in sorted(self._states.items(), key=lambda kv: str(kv[0])):
+            if state.pending is not None:
+                self._builder.notice(
+                    "TRANSFER_PENDING",
+                    Location(case, item),
+                    "the last transfer has not been acknowledged yet",
+                )
+
+
+class MedicalRecords:
+    """Step 4 a-e: the record an evaluation event names, against what the event signs."""
+
+    def __init__(self, builder: ReportBuilder, lookup: RecordLookup) -> None:
+        self._builder = builder
+        self._lookup = lookup
+
+    def check(self, event: Event, where: Location) -> None:
+        """Check the record of an ``evaluation_recorded`` or ``evaluation_addendum`` event."""
+        try:
+            claim = EvaluationClaim.from_body(event.body)
+        except InvalidInput:
+            return  # EVALUATION_DETAILS, reported by the replay: nothing to check against
+        mismatches = self._check_record(claim, where)
+        self._check_digest(claim, where)
+        if mismatches is not None:
+            self._report_fields(claim, mismatches, where)
+            self._check_evaluators(claim, where)
+
+    def _check_evaluators(self, claim: EvaluationClaim, where: Location) -> None:
+        """Step f: the key ids the event lets seal are those of the document's evaluators, so
+        an event naming fewer evaluators cannot let some of them seal alone.
+        """
+        assert claim.record is not None
+        record = self._lookup(claim.record)
+        if record is None:
+            return
+        self._builder.ran(_EVALUATORS_MATCH)  # f
+        try:
+            document = CommittedDocument.from_bytes(record)
+        except InvalidInput:
+            return  # reported as MEDICAL_RECORD_MALFORMED
+        if not evaluators_match(document, claim):
+            self._builder.fail(
+                "MEDICAL_EVALUATORS",
+                where,
+                "the evaluators the event names are not the evaluators of the document",
+            )
+
+    def _check_record(self, claim: EvaluationClaim, where: Location) -> list[FieldMismatch] | None:
+        """Steps a-c; the field mismatches if the record could be read."""
+        record_hash = claim.record
+        assert record_hash is not None  # every version names its record
+        builder = self._builder
+        builder.ran(_RECORD_STORED)  # a
+        record = self._lookup(record_hash)
+        if record is None:
+            builder.fail(
+                "MEDICAL_RECORD_MISSING",
+                where,
+                f"the evaluation's record {record_hash.hex()[:16]}… is not stored",
+            )
+            return None
+        builder.ran(_RECORD_UNCHANGED)  # b
+        if hashlib.sha256(record).digest() != record_hash:
+            builder.fail(
+                "MEDICAL_RECORD_CHANGED",
+                where,
+                "the stored record no longer hashes to the record hash the event signed",
+            )
+        builder.ran(_RECORD_WELL_FORMED)  # c
+        try:
+            return field_mismatches(record, claim.fields)
+        except InvalidInput as exc:
+            builder.fail(
+                "MEDICAL_RECORD_MALFORMED", where, f"the stored record cannot be read: {exc}"
+            )
+            return None
+
+    def _check_digest(self, claim: EvaluationClaim, where: Location) -> None:
+        self._builder.ran(_EVALUATION_DIGESTS)  # d
+        if fields_digest(claim.fields) != claim.digest:
+            self._builder.fail(
+                "MEDICAL_DIGEST",
+                where,
+                "the evaluation digest the event signs is not the digest of the fields it signs",
+            )
+
+    def _report_fields(
+        self, claim: EvaluationClaim, mismatches: list[FieldMismatch], where: Location
+    ) -> None:
+        added = sum(1 for mismatch in mismatches if mismatch.kind == "added")
+        self._builder.ran(_EVALUATION_FIELDS, len(claim.fields) + added)  # e
+        for mismatch in mismatches:
+            self._builder.fail(
+                "MEDICAL_FIELD_CHANGED",
+                attrs.evolve(where, member=f"field {mismatch.pointer}"),
+                _FIELD_MESSAGES[mismatch.kind],
+            )
+
+
+_FIELD_MESSAGES = {
+    "changed": "the stored record's value of this field is not the one the event signed",
+    "added": "the stored record has this field, which the event did not sign",
+    "removed": "the event signed this field, which the stored record no longer has",
+}
