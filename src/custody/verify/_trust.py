@@ -6,7 +6,8 @@ in a bundle) are claims; they are only trusted if the policy lists them.
 JSON form (``docs/trust-policy.md``)::
 
     {"custody_trust": 1,
-     "keys": [{"name": "...", "public_key": "<64 hex>", "roles": ["custodian"]}],
+     "keys": [{"name": "...", "public_key": "<64 hex>", "roles": ["custodian"],
+               "valid_from": "2026-01-01T00:00:00Z", "valid_until": null}],
      "logs": [{"origin": "custody.example.org/unit-7", "public_key": "<64 hex>"}]}
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,8 @@ import attrs
 from custody._fs import read_limited
 from custody.crypto import PublicKey
 from custody.errors import InvalidInput
+from custody.model import utc_datetime
+from custody.verify._entries import KeyRing
 
 TRUST_FORMAT = 1
 _MAX_POLICY_BYTES = 4 * 1024 * 1024
@@ -29,16 +33,36 @@ _MAX_POLICY_BYTES = 4 * 1024 * 1024
 
 @attrs.frozen
 class TrustedKey:
-    """A key the verifier trusts, with a name and the roles it is trusted for."""
+    """A key the verifier trusts, with a name, the roles it is trusted for, and when.
+
+    Attributes:
+        name: the verifier's name for the key holder.
+        public_key: the key.
+        roles: labels of what the key is trusted for (shown in reports).
+        valid_from: events claiming an earlier time are not trusted (``None``: no bound).
+        valid_until: events claiming a later time are not trusted, for instance after the
+            key was reported compromised (``None``: no bound).
+    """
 
     name: str
     public_key: PublicKey
     roles: tuple[str, ...] = ()
+    valid_from: datetime | None = attrs.field(
+        default=None, converter=attrs.converters.optional(utc_datetime)
+    )
+    valid_until: datetime | None = attrs.field(
+        default=None, converter=attrs.converters.optional(utc_datetime)
+    )
 
     @property
     def key_id(self) -> bytes:
         """RFC 9679 thumbprint of the key."""
         return self.public_key.key_id
+
+    def valid_at(self, when: datetime) -> bool:
+        """Whether ``when`` lies within the key's validity (both bounds included)."""
+        after_start = self.valid_from is None or when >= self.valid_from
+        return after_start and (self.valid_until is None or when <= self.valid_until)
 
 
 @attrs.frozen
@@ -69,18 +93,23 @@ class TrustPolicy:
         """Trusted public keys by key id."""
         return {k.key_id: k.public_key for k in self.keys}
 
+    def key_ring(self, claimed: Mapping[bytes, bytes]) -> KeyRing:
+        """The keys to verify signatures with: this policy's, with ``claimed`` (raw public
+        keys by key id, from a ledger's register or a bundle) only to name the untrusted.
+        """
+        trusted = {k.key_id: k.public_key.to_bytes() for k in self.keys}
+        validity = {
+            k.key_id: (k.valid_from, k.valid_until)
+            for k in self.keys
+            if k.valid_from is not None or k.valid_until is not None
+        }
+        return KeyRing(claimed, trusted, validity)
+
     def to_dict(self) -> dict[str, Any]:
         """The policy in its JSON form."""
         return {
             "custody_trust": TRUST_FORMAT,
-            "keys": [
-                {
-                    "name": k.name,
-                    "public_key": k.public_key.to_bytes().hex(),
-                    "roles": list(k.roles),
-                }
-                for k in self.keys
-            ],
+            "keys": [_key_dict(k) for k in self.keys],
             "logs": [
                 {"origin": log.origin, "public_key": log.public_key.to_bytes().hex()}
                 for log in self.logs
@@ -125,6 +154,19 @@ class TrustPolicy:
         return cls.from_dict(data)
 
 
+def _key_dict(key: TrustedKey) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "name": key.name,
+        "public_key": key.public_key.to_bytes().hex(),
+        "roles": list(key.roles),
+    }
+    for bound in ("valid_from", "valid_until"):
+        value = getattr(key, bound)
+        if value is not None:
+            out[bound] = value.isoformat().replace("+00:00", "Z")
+    return out
+
+
 def _list(data: dict[str, Any], key: str) -> list[Any]:
     value = data.get(key, [])
     if not isinstance(value, list):
@@ -142,15 +184,42 @@ def _public_key(entry: dict[str, Any], field: str) -> PublicKey:
         ) from exc
 
 
+_KEY_FIELDS = {"name", "public_key", "roles", "valid_from", "valid_until"}
+
+
 def _trusted_key(entry: Any, field: str) -> TrustedKey:
-    if not isinstance(entry, dict) or set(entry) - {"name", "public_key", "roles"}:
-        raise InvalidInput("must be an object with name, public_key and roles", field=field)
+    if not isinstance(entry, dict) or set(entry) - _KEY_FIELDS:
+        raise InvalidInput(
+            "must be an object with name, public_key, and optionally roles, valid_from and "
+            "valid_until",
+            field=field,
+        )
     name, roles = entry.get("name"), entry.get("roles", [])
     if not isinstance(name, str) or not name:
         raise InvalidInput("name must be non-empty text", field=field)
     if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
         raise InvalidInput("roles must be a list of text", field=field)
-    return TrustedKey(name, _public_key(entry, field), tuple(roles))
+    valid_from = _moment(entry.get("valid_from"), f"{field}.valid_from")
+    valid_until = _moment(entry.get("valid_until"), f"{field}.valid_until")
+    if valid_from and valid_until and valid_until < valid_from:
+        raise InvalidInput("valid_until is before valid_from", field=field)
+    return TrustedKey(name, _public_key(entry, field), tuple(roles), valid_from, valid_until)
+
+
+def _moment(value: Any, field: str) -> datetime | None:
+    """An ISO 8601 time with its UTC offset (``Z`` or ``+01:00``), or ``None`` for null."""
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        raise InvalidInput(
+            "must be an ISO 8601 time with its UTC offset, e.g. 2026-01-31T00:00:00Z",
+            field=field,
+        )
+    return utc_datetime(parsed)
 
 
 def _trusted_log(entry: Any, field: str) -> TrustedLog:
