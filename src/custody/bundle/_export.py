@@ -1,0 +1,511 @@
+"""Export a case (or a selection of its chains) to one bundle file.
+
+The export is planned from one snapshot of the ledger, then closed by a signed ``exported``
+event on the case's own chain that names the manifest by its SHA-256, then proven under a
+checkpoint, and only then written: README and manifest first, evidence files last, each
+streamed once from the blob store and hashed on the way.
+
+Exporting a case that has not changed since its last export, with the same selection,
+reuses that export's event and checkpoint: the same bundle, byte for byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Collection, Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+
+import attrs
+
+from custody._fs import sync_directory
+from custody.bundle._layout import (
+    CLOSING,
+    ENTRIES,
+    FORMAT,
+    INCLUSION,
+    KEYS,
+    MANIFEST,
+    README,
+    ChainHead,
+    ClaimedKey,
+    ClaimedKeys,
+    Closing,
+    EarlierCheckpoint,
+    ListedMember,
+    Manifest,
+    WithheldFile,
+    entry_item,
+    file_member,
+    inclusion_item,
+    record_member,
+)
+from custody.bundle._readme import readme_text
+from custody.bundle._zip import ZipWriter
+from custody.crypto import Checkpoint, Signer
+from custody.errors import InvalidInput
+from custody.intake import BlobStore
+from custody.ledger import Ledger, RecordedEvent, open_statement
+from custody.model import (
+    FIRST_ITEM_EVENTS,
+    VERSIONING_EVENTS,
+    Artifact,
+    EvaluationClaim,
+    Event,
+    EventBody,
+    EventType,
+    utc_now,
+)
+from custody.store import EntryRow, StoreReader
+
+_MANIFEST_MEDIA_TYPE = "application/cbor"
+
+
+@attrs.frozen
+class ExportResult:
+    """What an export wrote.
+
+    Attributes:
+        path: the bundle file.
+        exported: the closing ``exported`` event.
+        reused: whether that event was recorded by an earlier export of the unchanged case.
+        events: how many signed events the bundle carries, the exported one included.
+        files: how many evidence files it carries.
+        withheld: how many recorded files it names by hash only.
+        size: the bundle's size in bytes.
+        log_size: the size of the checkpoint the bundle is proven under.
+    """
+
+    path: Path
+    exported: RecordedEvent
+    reused: bool
+    events: int
+    files: int
+    withheld: int
+    size: int
+    log_size: int
+
+
+def export_bundle(
+    ledger: Ledger,
+    case: str,
+    out: str | os.PathLike[str],
+    *,
+    exporter: Signer,
+    log_signer: Signer | None = None,
+    blobs: BlobStore | None = None,
+    items: Sequence[str] | None = None,
+    withhold: Collection[str] = (),
+    purpose: str | None = None,
+    at: datetime | None = None,
+) -> ExportResult:
+    """Export ``case`` to the bundle file ``out``, which must not exist yet.
+
+    Args:
+        ledger: the ledger holding the case.
+        case: the case reference.
+        out: the bundle file to create.
+        exporter: the registered actor who signs the closing ``exported`` event.
+        log_signer: the ledger's log key, to sign a checkpoint covering the export; needed
+            unless a stored checkpoint already covers it (a re-export of an unchanged case).
+        blobs: the blob store holding the evidence files; needed unless every digital
+            item is withheld.
+        items: the item and evaluation references to carry (default: all of the case's);
+            the case's own chain is always carried.
+        withhold: item references whose files are left out: the bundle names their hash
+            and size only.
+        purpose: why the bundle is made (signed into the exported event).
+        at: the claimed time of the export (default: now).
+
+    Returns:
+        What was written.
+
+    Raises:
+        InvalidInput: unknown case or item, an existing ``out``, a missing file or record,
+            a blob whose bytes are not the recorded ones, or no key to sign a checkpoint.
+        TransitionRefused: if the exporter may not record on the case.
+    """
+    target = Path(out)
+    if target.exists():
+        raise InvalidInput("already exists; bundles are never overwritten", field=str(target))
+    plan, content = _planned(ledger, case, items, set(withhold), blobs, reuse=True)
+    exported = _reusable(plan, content)
+    reused = exported is not None
+    if exported is None:
+        if plan.reusable is not None:  # an earlier export of another content: carry it too
+            plan, content = _planned(ledger, case, items, set(withhold), blobs, reuse=False)
+        if log_signer is None:
+            raise _no_checkpoint_key()
+        exported = _record_export(ledger, plan, content, exporter, purpose, at)
+    anchor = _anchor(ledger, exported, log_signer)
+    closing, inclusion = _prove(ledger, plan, exported, anchor)
+    _write(target, plan, content, closing, inclusion, blobs)
+    return ExportResult(
+        target,
+        exported,
+        reused,
+        len(plan.rows) + 1,
+        len(plan.files),
+        len(plan.withheld),
+        target.stat().st_size,
+        anchor.size,
+    )
+
+
+def _planned(
+    ledger: Ledger,
+    case: str,
+    items: Sequence[str] | None,
+    withhold: set[str],
+    blobs: BlobStore | None,
+    *,
+    reuse: bool,
+) -> tuple[_Plan, _Content]:
+    with ledger.store.snapshot() as reader:
+        plan = _plan(reader, case, items, withhold, blobs, reuse=reuse)
+    return plan, _Content.of(ledger, plan)
+
+
+# --- planning -------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class _File:
+    member: str
+    artifact: Artifact
+
+
+@attrs.frozen
+class _Plan:
+    origin: str
+    log_key: bytes
+    case: str
+    rows: tuple[EntryRow, ...]  # in log order, without a trailing exported event to reuse
+    reusable: EntryRow | None  # the case chain's last event, if an export that may be reused
+    files: tuple[_File, ...]
+    withheld: tuple[WithheldFile, ...]
+    records: tuple[bytes, ...]  # record hashes, sorted
+    actors: tuple[ClaimedKey, ...]
+    heads: tuple[ChainHead, ...]
+
+
+def _plan(
+    reader: StoreReader,
+    case: str,
+    items: Sequence[str] | None,
+    withhold: set[str],
+    blobs: BlobStore | None,
+    *,
+    reuse: bool,
+) -> _Plan:
+    """What the bundle will carry; with ``reuse``, leaving out a last exported event of the
+    case chain, which the export may reuse if it signs the same manifest.
+    """
+    chains = _chains(reader, case, items)
+    unknown = withhold - set(chains)
+    if unknown:
+        raise InvalidInput(f"the export carries no item {sorted(unknown)[0]!r}", field="withhold")
+    case_chain = reader.chain(case, None)
+    last = case_chain[-1]
+    reusable = last if reuse and last.event_type == EventType.EXPORTED else None
+    by_chain: dict[str | None, list[EntryRow]] = {None: case_chain[:-1] if reusable else case_chain}
+    by_chain.update({item: reader.chain(case, item) for item in chains})
+    rows = tuple(sorted((row for chain in by_chain.values() for row in chain), key=_index))
+    files, withheld = _files(rows, withhold, blobs)
+    info = reader.info()
+    return _Plan(
+        origin=info.origin,
+        log_key=info.log_public_key,
+        case=case,
+        rows=rows,
+        reusable=reusable,
+        files=files,
+        withheld=withheld,
+        records=_record_hashes(rows),
+        actors=_actors(reader, rows),
+        heads=tuple(
+            ChainHead(item, chain[-1].seq, chain[-1].leaf_hash)
+            for item, chain in by_chain.items()
+            if chain
+        ),
+    )
+
+
+def _index(row: EntryRow) -> int:
+    return row.index
+
+
+def _chains(reader: StoreReader, case: str, items: Sequence[str] | None) -> list[str]:
+    known = reader.items(case)
+    if not reader.chain(case, None):
+        raise InvalidInput("the ledger has no such case", field=case)
+    if items is None:
+        return known
+    missing = [item for item in items if item not in known]
+    if missing:
+        raise InvalidInput(f"the case has no item or evaluation {missing[0]!r}", field=case)
+    return sorted(set(items))
+
+
+def _files(
+    rows: Sequence[EntryRow], withhold: set[str], blobs: BlobStore | None
+) -> tuple[tuple[_File, ...], tuple[WithheldFile, ...]]:
+    """The files of digital items (their first event's artifacts): carried or withheld."""
+    carried: dict[str, _File] = {}
+    withheld = []
+    for row in rows:
+        if row.seq != 0 or row.item is None or row.event_type not in FIRST_ITEM_EVENTS:
+            continue
+        for artifact in _event(row).body.artifacts:
+            if row.item in withhold:
+                withheld.append(WithheldFile(row.item, artifact.sha256, artifact.size))
+                continue
+            if blobs is None or artifact.sha256 not in blobs:
+                raise InvalidInput(
+                    f"the blob store lacks the file of item {row.item!r} "
+                    f"(SHA-256 {artifact.sha256.hex()}); withhold it to export its hash only",
+                    field="blobs",
+                )
+            member = file_member(artifact.sha256, artifact.name)
+            carried.setdefault(artifact.sha256.hex(), _File(member, artifact))
+    files = tuple(sorted(carried.values(), key=lambda f: f.member))
+    return files, tuple(sorted(withheld, key=lambda w: (w.item, w.sha256)))
+
+
+def _record_hashes(rows: Sequence[EntryRow]) -> tuple[bytes, ...]:
+    hashes = set()
+    for row in rows:
+        if row.event_type in VERSIONING_EVENTS:
+            record = EvaluationClaim.from_body(_event(row).body).record
+            if record is not None:
+                hashes.add(record)
+    return tuple(sorted(hashes))
+
+
+def _actors(reader: StoreReader, rows: Sequence[EntryRow]) -> tuple[ClaimedKey, ...]:
+    """The register's entries for every signer and every named recipient."""
+    key_ids = {row.key_id for row in rows}
+    key_ids |= {r for row in rows if (r := _event(row).body.recipient) is not None}
+    claimed = []
+    for key_id in sorted(key_ids):
+        actor = reader.actor(key_id)
+        if actor is not None:
+            claimed.append(ClaimedKey(actor.public_key, actor.name, actor.role, actor.organisation))
+    return tuple(claimed)
+
+
+def _event(row: EntryRow) -> Event:
+    return open_statement(row.entry).event
+
+
+# --- the closing event ----------------------------------------------------------------------
+
+
+@attrs.frozen
+class _Content:
+    """The small members, made in memory, and the manifest over every listed member."""
+
+    readme: bytes
+    keys: bytes
+    entries: Sequence[bytes]  # the encoded items of entries.cborseq
+    records: dict[bytes, bytes]
+    manifest: Manifest
+
+    @classmethod
+    def of(cls, ledger: Ledger, plan: _Plan) -> _Content:
+        """The content of ``plan``, with the manifest the exported event will sign."""
+        keys = ClaimedKeys(plan.origin, plan.log_key, plan.actors).to_cbor()
+        entries = [entry_item(row.index, row.entry) for row in plan.rows]
+        records = {digest: _record(ledger, digest) for digest in plan.records}
+        readme = readme_text(plan.case, plan.origin, len(plan.rows) + 1, len(plan.files))
+        members = [
+            _listed(README, readme),
+            _listed(KEYS, keys),
+            ListedMember(ENTRIES, _digest_of(entries), sum(map(len, entries))),
+            *(_listed(record_member(d), body) for d, body in records.items()),
+            *(ListedMember(f.member, f.artifact.sha256, f.artifact.size) for f in plan.files),
+        ]
+        manifest = Manifest(plan.origin, plan.case, tuple(members), plan.heads, plan.withheld)
+        return cls(readme, keys, entries, records, manifest)
+
+
+def _record(ledger: Ledger, digest: bytes) -> bytes:
+    body = ledger.record_bytes(digest)
+    if body is None or hashlib.sha256(body).digest() != digest:
+        raise InvalidInput(
+            f"the medical record {digest.hex()} is missing or changed; verify the ledger",
+            field="records",
+        )
+    return body
+
+
+def _listed(name: str, data: bytes) -> ListedMember:
+    return ListedMember(name, hashlib.sha256(data).digest(), len(data))
+
+
+def _digest_of(parts: Sequence[bytes]) -> bytes:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part)
+    return digest.digest()
+
+
+def _manifest_artifact(content: _Content) -> Artifact:
+    manifest = content.manifest.to_cbor()
+    digest = hashlib.sha256(manifest).digest()
+    return Artifact(MANIFEST, digest, len(manifest), _MANIFEST_MEDIA_TYPE)
+
+
+def _reusable(plan: _Plan, content: _Content) -> RecordedEvent | None:
+    """The case's last exported event, if it signs this very manifest."""
+    if plan.reusable is None:
+        return None
+    earlier = RecordedEvent(plan.reusable.index, open_statement(plan.reusable.entry))
+    return earlier if earlier.event.body.artifacts == (_manifest_artifact(content),) else None
+
+
+def _record_export(
+    ledger: Ledger,
+    plan: _Plan,
+    content: _Content,
+    exporter: Signer,
+    purpose: str | None,
+    at: datetime | None,
+) -> RecordedEvent:
+    """Sign and append the exported event that names the manifest."""
+    body = EventBody(
+        EventType.EXPORTED,
+        at or utc_now(),
+        purpose=purpose,
+        artifacts=(_manifest_artifact(content),),
+        details={
+            "bundle": {
+                "format": FORMAT,
+                "events": len(plan.rows),
+                "files": len(plan.files),
+                "withheld": len(plan.withheld),
+            }
+        },
+    )
+    exported = ledger.record(plan.case, None, body, exporter)
+    case_head = next(head.head for head in plan.heads if head.item is None)
+    if exported.event.prev != case_head:
+        raise InvalidInput(
+            "another event was recorded on the case while it was exported; export again",
+            field=plan.case,
+        )
+    return exported
+
+
+def _no_checkpoint_key() -> InvalidInput:
+    return InvalidInput(
+        "no checkpoint covers the export yet: give the ledger's log key to sign one",
+        field="log key",
+    )
+
+
+# --- proofs ---------------------------------------------------------------------------------
+
+
+def _anchor(ledger: Ledger, exported: RecordedEvent, log_signer: Signer | None) -> Checkpoint:
+    """The first stored checkpoint covering the exported event, signed now if there is none."""
+    for note in ledger.checkpoints():
+        checkpoint = _checkpoint_of(note)
+        if checkpoint.size > exported.index:
+            return checkpoint
+    if log_signer is None:
+        raise _no_checkpoint_key()
+    return _checkpoint_of(ledger.checkpoint(log_signer))
+
+
+def _checkpoint_of(note: str) -> Checkpoint:
+    text, _, _ = note.partition("\n\n")
+    return Checkpoint.from_text(text + "\n")
+
+
+def _prove(
+    ledger: Ledger, plan: _Plan, exported: RecordedEvent, anchor: Checkpoint
+) -> tuple[Closing, list[bytes]]:
+    """The closing record and the inclusion.cborseq items, all under ``anchor``."""
+    tree = ledger.tree(anchor.size)
+    notes = {_checkpoint_of(note).size: note for note in ledger.checkpoints()}
+    earlier = tuple(
+        EarlierCheckpoint(notes[size], tuple(tree.consistency_proof(size, anchor.size)))
+        for size in sorted(notes)
+        if 0 < size < anchor.size
+    )
+    closing = Closing(
+        exported.index,
+        exported.statement.entry,
+        notes[anchor.size],
+        tuple(tree.inclusion_proof(exported.index, anchor.size)),
+        earlier,
+    )
+    inclusion = [
+        inclusion_item(row.index, tree.inclusion_proof(row.index, anchor.size)) for row in plan.rows
+    ]
+    return closing, inclusion
+
+
+# --- writing --------------------------------------------------------------------------------
+
+
+def _write(
+    target: Path,
+    plan: _Plan,
+    content: _Content,
+    closing: Closing,
+    inclusion: list[bytes],
+    blobs: BlobStore | None,
+) -> None:
+    """Write the bundle to a temporary file beside ``target``, then link it into place."""
+    directory = target.parent
+    descriptor, temporary = tempfile.mkstemp(prefix=".custody-export-", dir=directory)
+    try:
+        with os.fdopen(descriptor, "w+b") as handle:
+            writer = ZipWriter(handle)
+            for name, data in _small_members(content, closing, inclusion):
+                writer.add_bytes(name, data)
+            for file in plan.files:
+                _add_file(writer, file, blobs)
+            writer.close()
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(temporary, target)
+        except FileExistsError as exc:
+            raise InvalidInput(
+                "already exists; bundles are never overwritten", field=str(target)
+            ) from exc
+        sync_directory(directory)
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+
+
+def _small_members(
+    content: _Content, closing: Closing, inclusion: list[bytes]
+) -> Iterator[tuple[str, bytes]]:
+    """Every member but the evidence files, in bundle order."""
+    yield README, content.readme
+    yield MANIFEST, content.manifest.to_cbor()
+    yield CLOSING, closing.to_cbor()
+    yield INCLUSION, b"".join(inclusion)
+    yield KEYS, content.keys
+    yield ENTRIES, b"".join(content.entries)
+    for digest, body in content.records.items():
+        yield record_member(digest), body
+
+
+def _add_file(writer: ZipWriter, file: _File, blobs: BlobStore | None) -> None:
+    assert blobs is not None  # planning refused files without a blob store
+    artifact = file.artifact
+    with blobs.open_blob(artifact.sha256) as source:
+        written = writer.add(file.member, source, artifact.size)
+    if written.sha256 != artifact.sha256:
+        raise InvalidInput(
+            f"the blob store's copy of {artifact.sha256.hex()} no longer has the recorded "
+            "bytes; run a fixity check (custody fixity) and restore it",
+            field=file.member,
+        )

@@ -1,0 +1,849 @@
+"""Offline verification of a bundle against the verifier's own trust policy.
+
+The steps, as in ``docs/bundle-format.md`` ("Verifying a bundle"):
+
+1. Read the ZIP strictly (a hostile archive stops here: :class:`BundleUnreadable`).
+2. Hash every member; compare the members with the manifest: each listed member present,
+   of its size and SHA-256, in the bundle order, and nothing else.
+3. Open the closing checkpoint with the trusted log key; check each earlier checkpoint's
+   signature and its consistency with the closing one.
+4. For each event of entries.cborseq, in log order: parse, look up the signer in the trust
+   policy, verify the signature (on worker processes for large bundles), check its
+   inclusion proof under the closing checkpoint, and replay its chain through the custody
+   state machine, medical records included.
+5. Compare the chains with the heads the manifest names: nothing missing, nothing cut off.
+6. Check the exported event: trusted signature, in the log, the case's next event, and
+   signing the manifest's SHA-256 and size.
+7. Check every recorded file: carried with its recorded hash and size, or withheld by name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import attrs
+
+from custody.bundle._contents import (
+    BundleEvaluation,
+    BundleFile,
+    BundleItem,
+    BundleSigner,
+    BundleVerification,
+    ExportFacts,
+    FileStatus,
+    TimelineEvent,
+)
+from custody.bundle._layout import (
+    CLOSING,
+    ENTRIES,
+    FILES,
+    INCLUSION,
+    KEYS,
+    MANIFEST,
+    README,
+    ClaimedKeys,
+    Closing,
+    Manifest,
+    byte_string,
+    count,
+    file_member,
+    path,
+    read_sequence,
+    record_member,
+)
+from custody.bundle._zip import ZipReader
+from custody.crypto import (
+    Checkpoint,
+    NoteVerifier,
+    PublicKey,
+    leaf_hash,
+    root_from_inclusion_proof,
+    verify_checkpoint,
+    verify_consistency,
+)
+from custody.errors import BundleUnreadable, CustodyError, InvalidInput, VerificationError
+from custody.medical import CommittedDocument, Evaluation, leaves, rebuild
+from custody.model import (
+    EVALUATION_EVENTS,
+    FIRST_ITEM_EVENTS,
+    MAX_RECORD_SIZE,
+    Artifact,
+    EvaluationClaim,
+    Event,
+    EventType,
+)
+from custody.store import EntryRow
+from custody.verify import Location, TrustPolicy
+from custody.verify._entries import (
+    CHECK_ISSUER,
+    CHECK_KEYS,
+    CHECK_SIGNATURES,
+    CHECK_WELL_FORMED,
+    EntryContext,
+    EntryFinding,
+    check_signed_entry,
+    verify_signatures,
+)
+from custody.verify._parallel import ChunkPool
+from custody.verify._replay import REPLAY_CHECK_OF_CODE, ChainReplay, MedicalRecords, Place
+from custody.verify._report import ReportBuilder
+
+_MEMBERS_LISTED = "members match the manifest"
+_MEMBER_ORDER = "members in bundle order"
+_MANIFEST_SIGNED = "manifest signed by the export"
+_CHECKPOINT = "checkpoint signatures"
+_CONSISTENT = "earlier checkpoints consistent"
+_INCLUDED = "events included in the signed log"
+_HEADS = "chains complete up to the export"
+_EXPORT = "closing export event"
+_FILES = "files match their recorded hashes"
+_READABLE = "bundle structures readable"
+
+CHECK_OF_CODE: dict[str, str] = {
+    "MEMBER_MISSING": _MEMBERS_LISTED,
+    "MEMBER_CHANGED": _MEMBERS_LISTED,
+    "MEMBER_UNEXPECTED": _MEMBERS_LISTED,
+    "MEMBER_ORDER": _MEMBER_ORDER,
+    "MEMBER_MALFORMED": _READABLE,
+    "MANIFEST_MALFORMED": _READABLE,
+    "MANIFEST_CHANGED": _MANIFEST_SIGNED,
+    "EXPORT_MALFORMED": _EXPORT,
+    "EXPORT_CASE": _EXPORT,
+    "LOG_UNTRUSTED": "log key trusted",
+    "CHECKPOINT_MALFORMED": _CHECKPOINT,
+    "CHECKPOINT_SIGNATURE": _CHECKPOINT,
+    "CONSISTENCY_INVALID": _CONSISTENT,
+    "INCLUSION_INVALID": _INCLUDED,
+    "INCLUSION_MISSING": _INCLUDED,
+    "ENTRY_ORDER": _INCLUDED,
+    "ENTRY_OTHER_CASE": "events of the bundle's case",
+    "ENTRY_MALFORMED": CHECK_WELL_FORMED,
+    "ISSUER_MISMATCH": CHECK_ISSUER,
+    "KEY_UNKNOWN": CHECK_KEYS,
+    "KEY_UNTRUSTED": CHECK_KEYS,
+    "KEY_NOT_VALID": CHECK_KEYS,
+    "SIGNATURE_INVALID": CHECK_SIGNATURES,
+    **REPLAY_CHECK_OF_CODE,
+    "CHAIN_MISSING": _HEADS,
+    "CHAIN_CUT": _HEADS,
+    "CHAIN_UNLISTED": _HEADS,
+    "FILE_MISSING": _FILES,
+    "FILE_CHANGED": _FILES,
+    "FILE_NOT_RECORDED": _FILES,
+}
+_MAX_PHOTO_FOR_REPORT = 32 * 1024 * 1024
+_CHUNK = 1 << 20
+
+
+def verify_bundle(
+    bundle: str | os.PathLike[str], trust: TrustPolicy, *, workers: int | None = None
+) -> BundleVerification:
+    """Verify a bundle file offline against ``trust``, the verifier's own policy.
+
+    Keys the bundle carries are claims: they name signers in the report and are never used
+    to trust a signature.
+
+    Args:
+        bundle: the bundle file.
+        trust: the keys and logs the verifier trusts.
+        workers: processes for signature checks, counting this one; ``None`` uses every
+            core for large bundles.
+
+    Returns:
+        The report (``.ok`` only if every check passed and every signer is trusted) with
+        what the bundle shows.
+
+    Raises:
+        BundleUnreadable: the file is not a usable bundle (not a ZIP of the bundle subset,
+            or hostile: paths leaving it, links, compression, sizes over the limits).
+    """
+    with ZipReader(bundle) as archive:
+        return _BundleVerifier(archive, os.fspath(bundle), trust, workers).run()
+
+
+class _BundleVerifier:
+    def __init__(
+        self, archive: ZipReader, name: str, trust: TrustPolicy, workers: int | None
+    ) -> None:
+        self._archive = archive
+        self._name = name
+        self._trust = trust
+        self._workers = workers
+        self._builder = ReportBuilder(f"bundle {name}", CHECK_OF_CODE)
+        self._digests: dict[str, tuple[bytes, int]] = {}
+        self._timeline: list[TimelineEvent] = []
+        self._first_events: dict[str, Event] = {}
+        self._signed_by: dict[bytes, int] = {}
+        self._evaluation_events: dict[tuple[str, str], list[Event]] = {}
+
+    def run(self) -> BundleVerification:
+        builder = self._builder
+        self._hash_members()
+        manifest = self._manifest()
+        closing = self._closing()
+        keys = self._keys()
+        if manifest is not None:
+            self._check_members(manifest)
+        case = manifest.case if manifest else None
+        origin = manifest.origin if manifest else (keys.origin if keys else None)
+        anchor = self._anchor(closing, origin, keys)
+        context = EntryContext(origin or "", self._trust.key_ring(_claimed(keys)), None)
+        replay = ChainReplay(builder, None, MedicalRecords(builder, self._record))
+        self._entries(context, replay, anchor, case)
+        if manifest is not None:
+            self._check_heads(manifest, replay)
+        export = self._export(closing, manifest, context, replay, anchor)
+        replay.finish()
+        files = self._check_files(manifest)
+        report = builder.build()
+        return BundleVerification(
+            report=report,
+            bundle=self._name,
+            case=case,
+            origin=origin,
+            export=export,
+            items=self._items(replay, files, case),
+            signers=self._signers(keys),
+            timeline=_with_problem_counts(self._timeline, report.problems),
+            evaluations=self._evaluations(replay, case),
+        )
+
+    # -- step 2: members -------------------------------------------------------------------
+
+    def _hash_members(self) -> None:
+        for member in self._archive.members:
+            digest = hashlib.sha256()
+            with self._archive.open(member) as stream:
+                while chunk := stream.read(_CHUNK):
+                    digest.update(chunk)
+            self._digests[member.name] = (digest.digest(), member.size)
+
+    def _read(self, name: str, limit: int) -> bytes | None:
+        member = self._archive.member(name)
+        return None if member is None else self._archive.read(member, limit)
+
+    def _manifest(self) -> Manifest | None:
+        self._builder.ran(_READABLE)
+        data = self._read(MANIFEST, 64 * 1024 * 1024)
+        if data is None:
+            self._builder.fail("MEMBER_MISSING", Location(member=MANIFEST), "no manifest")
+            return None
+        try:
+            return Manifest.from_cbor(data)
+        except BundleUnreadable:
+            raise
+        except InvalidInput as exc:
+            self._builder.fail(
+                "MANIFEST_MALFORMED",
+                Location(member=MANIFEST),
+                f"the manifest cannot be read, so no member can be checked against it: {exc}",
+            )
+            return None
+
+    def _closing(self) -> Closing | None:
+        self._builder.ran(_EXPORT)
+        data = self._read(CLOSING, 16 * 1024 * 1024)
+        if data is None:
+            self._builder.fail(
+                "MEMBER_MISSING",
+                Location(member=CLOSING),
+                "the closing export record is missing: nothing proves what the bundle holds",
+            )
+            return None
+        try:
+            return Closing.from_cbor(data)
+        except BundleUnreadable:
+            raise
+        except InvalidInput as exc:
+            self._builder.fail(
+                "EXPORT_MALFORMED", Location(member=CLOSING), f"it cannot be read: {exc}"
+            )
+            return None
+
+    def _keys(self) -> ClaimedKeys | None:
+        self._builder.ran(_READABLE)
+        data = self._read(KEYS, 4 * 1024 * 1024)
+        if data is None:
+            return None  # reported against the manifest
+        try:
+            return ClaimedKeys.from_cbor(data)
+        except BundleUnreadable:
+            raise
+        except InvalidInput as exc:
+            self._builder.fail(
+                "MEMBER_MALFORMED",
+                Location(member=KEYS),
+                f"the signers' claimed keys cannot be read: {exc}",
+            )
+            return None
+
+    def _check_members(self, manifest: Manifest) -> None:
+        builder = self._builder
+        listed = {m.name: m for m in manifest.members}
+        for member in manifest.members:
+            builder.ran(_MEMBERS_LISTED)
+            found = self._digests.get(member.name)
+            where = Location(member=member.name)
+            if found is None:
+                builder.fail("MEMBER_MISSING", where, "the manifest lists it; it is not there")
+            elif found != (member.sha256, member.size):
+                builder.fail(
+                    "MEMBER_CHANGED",
+                    where,
+                    "its bytes are not those the manifest lists (SHA-256 or size differ)",
+                )
+        known = set(listed) | {MANIFEST, CLOSING, INCLUSION}
+        for name in self._digests:
+            if name not in known:
+                builder.ran(_MEMBERS_LISTED)
+                builder.fail(
+                    "MEMBER_UNEXPECTED", Location(member=name), "the manifest does not list it"
+                )
+        self._check_order(manifest)
+
+    def _check_order(self, manifest: Manifest) -> None:
+        expected = [README, MANIFEST, CLOSING, INCLUSION]
+        expected += [m.name for m in manifest.members if m.name != README]
+        present = [m.name for m in self._archive.members if m.name in set(expected)]
+        wanted = [name for name in expected if name in self._digests]
+        self._builder.ran(_MEMBER_ORDER)
+        for actual, should in zip(present, wanted, strict=True):
+            if actual != should:
+                self._builder.fail(
+                    "MEMBER_ORDER",
+                    Location(member=actual),
+                    f"out of order: {should!r} should come here",
+                )
+                return
+
+    # -- step 3: checkpoints ---------------------------------------------------------------
+
+    def _anchor(
+        self, closing: Closing | None, origin: str | None, keys: ClaimedKeys | None
+    ) -> Checkpoint | None:
+        if closing is None or origin is None:
+            return None
+        verifier = self._log_verifier(origin, keys)
+        if verifier is None:
+            return None
+        anchor = self._open_checkpoint(closing.checkpoint, verifier, Location(member=CLOSING))
+        if anchor is not None:
+            for number, earlier in enumerate(closing.earlier, start=1):
+                where = Location(member=f"{CLOSING} earlier checkpoint {number}")
+                old = self._open_checkpoint(earlier.note, verifier, where)
+                if old is not None:
+                    self._check_consistency(old, anchor, earlier.consistency, where)
+        return anchor
+
+    def _log_verifier(self, origin: str, keys: ClaimedKeys | None) -> NoteVerifier | None:
+        builder = self._builder
+        builder.ran("log key trusted")
+        key = self._trust.log_key(origin)
+        if key is None:
+            builder.fail(
+                "LOG_UNTRUSTED",
+                Location(),
+                f"your trust policy names no key for log {origin!r}: nothing proves the "
+                "events are in that log (they were checked with the key the bundle claims)",
+            )
+            if keys is None:
+                return None
+            try:
+                key = PublicKey.from_bytes(keys.log_key)
+            except InvalidInput:
+                return None
+        try:
+            return NoteVerifier.for_key(origin, key.as_cryptography())
+        except InvalidInput:
+            return None
+
+    def _open_checkpoint(
+        self, note: str, verifier: NoteVerifier, where: Location
+    ) -> Checkpoint | None:
+        self._builder.ran(_CHECKPOINT)
+        try:
+            return verify_checkpoint(note, verifier)
+        except InvalidInput as exc:
+            self._builder.fail("CHECKPOINT_MALFORMED", where, f"the checkpoint is malformed: {exc}")
+        except VerificationError as exc:
+            self._builder.fail(
+                "CHECKPOINT_SIGNATURE",
+                where,
+                f"the checkpoint is not signed by the log key: {exc}",
+            )
+        return None
+
+    def _check_consistency(
+        self, old: Checkpoint, anchor: Checkpoint, proof: tuple[bytes, ...], where: Location
+    ) -> None:
+        self._builder.ran(_CONSISTENT)
+        try:
+            verify_consistency(old.size, anchor.size, old.root_hash, anchor.root_hash, proof)
+        except CustodyError as exc:
+            self._builder.fail(
+                "CONSISTENCY_INVALID",
+                attrs.evolve(where, checkpoint=old.size),
+                f"the log at this checkpoint is not a prefix of the closing one: {exc}",
+            )
+
+    # -- step 4: events --------------------------------------------------------------------
+
+    def _entries(
+        self,
+        context: EntryContext,
+        replay: ChainReplay,
+        anchor: Checkpoint | None,
+        case: str | None,
+    ) -> None:
+        builder = self._builder
+        entries = self._archive.member(ENTRIES)
+        if entries is None:
+            return  # reported against the manifest
+        proofs = self._proofs()
+        signed: list[Place] = []
+        with (
+            self._archive.open(entries) as stream,
+            ChunkPool(
+                verify_signatures, None, workers=self._workers, expected=entries.size // 400
+            ) as pool,
+        ):
+            last = -1
+            for position, item in _sequence(stream, ENTRIES, builder):
+                parsed = _entry_item(item, f"{ENTRIES} item {position}", builder)
+                if parsed is None:
+                    continue
+                index, entry = parsed
+                where = Location(index=index)
+                if index <= last:
+                    builder.fail("ENTRY_ORDER", where, "events are not in log order")
+                last = index
+                finding = check_signed_entry(context, entry)
+                place = self._replay(replay, finding, entry, index)
+                self._check_inclusion(anchor, entry, index, next(proofs, None), place)
+                if finding.event is not None and case not in (None, finding.event.case):
+                    builder.fail(
+                        "ENTRY_OTHER_CASE",
+                        Location(*place),
+                        f"an event of case {finding.event.case!r} in a bundle of case {case!r}",
+                    )
+                if finding.signature is not None:
+                    pool.add(finding.signature)
+                    signed.append(place)
+            for place, valid in zip(signed, pool.results(), strict=True):
+                if not valid:
+                    builder.fail(
+                        "SIGNATURE_INVALID", Location(*place), "the signature does not verify"
+                    )
+
+    def _replay(
+        self, replay: ChainReplay, finding: EntryFinding, entry: bytes, index: int
+    ) -> Place:
+        row = EntryRow(index, "", None, 0, "", b"", entry, b"")
+        place = replay.record(row, finding, leaf_hash(entry))
+        event = finding.event
+        if event is not None:
+            self._timeline.append(_timeline_event(index, event))
+            self._signed_by[event.actor] = self._signed_by.get(event.actor, 0) + 1
+            if event.seq == 0 and event.item is not None:
+                self._first_events[event.item] = event
+            if event.type in EVALUATION_EVENTS and event.item is not None:
+                self._evaluation_events.setdefault((event.case, event.item), []).append(event)
+        return place
+
+    def _proofs(self) -> Iterator[tuple[int, tuple[bytes, ...]] | None]:
+        member = self._archive.member(INCLUSION)
+        if member is None:
+            self._builder.fail(
+                "MEMBER_MISSING", Location(member=INCLUSION), "the inclusion proofs are missing"
+            )
+            return
+        with self._archive.open(member) as stream:
+            for position, item in _sequence(stream, INCLUSION, self._builder):
+                yield _proof_item(item, f"{INCLUSION} item {position}", self._builder)
+
+    def _check_inclusion(
+        self,
+        anchor: Checkpoint | None,
+        entry: bytes,
+        index: int,
+        proof: tuple[int, tuple[bytes, ...]] | None,
+        place: Place,
+    ) -> None:
+        if anchor is None:
+            return
+        builder = self._builder
+        builder.ran(_INCLUDED)
+        if proof is None or proof[0] != index:
+            builder.fail(
+                "INCLUSION_MISSING",
+                Location(*place, member=INCLUSION),
+                "no inclusion proof for this event",
+            )
+            return
+        try:
+            root = root_from_inclusion_proof(index, anchor.size, leaf_hash(entry), proof[1])
+        except CustodyError:
+            root = None
+        if root != anchor.root_hash:
+            builder.fail(
+                "INCLUSION_INVALID",
+                Location(*place),
+                f"the event is not entry {index} of the log the checkpoint of size "
+                f"{anchor.size} signs: it was changed, or never logged",
+            )
+
+    def _record(self, digest: bytes) -> bytes | None:
+        return self._read(record_member(digest), MAX_RECORD_SIZE)
+
+    # -- step 5: chains against the manifest -------------------------------------------------
+
+    def _check_heads(self, manifest: Manifest, replay: ChainReplay) -> None:
+        builder = self._builder
+        states = replay.states
+        listed = set()
+        for chain in manifest.chains:
+            builder.ran(_HEADS)
+            key = (manifest.case, chain.item)
+            listed.add(key)
+            where = Location(manifest.case, chain.item, chain.seq)
+            state = states.get(key)
+            if state is None:
+                builder.fail(
+                    "CHAIN_MISSING", where, "the manifest lists this chain; no event of it is here"
+                )
+            elif state.head != chain.head or state.next_seq != chain.seq + 1:
+                builder.fail(
+                    "CHAIN_CUT",
+                    where,
+                    f"the export ends this chain at event #{chain.seq}; the bundle's events "
+                    f"of it end at #{state.next_seq - 1} or differ",
+                )
+        for key in states:
+            if key not in listed:
+                builder.ran(_HEADS)
+                builder.fail(
+                    "CHAIN_UNLISTED", Location(*key), "the manifest does not list this chain"
+                )
+
+    # -- step 6: the exported event ----------------------------------------------------------
+
+    def _export(
+        self,
+        closing: Closing | None,
+        manifest: Manifest | None,
+        context: EntryContext,
+        replay: ChainReplay,
+        anchor: Checkpoint | None,
+    ) -> ExportFacts | None:
+        if closing is None:
+            return None
+        finding = check_signed_entry(context, closing.entry)
+        place = self._replay(replay, finding, closing.entry, closing.index)
+        self._check_inclusion(
+            anchor, closing.entry, closing.index, (closing.index, closing.inclusion), place
+        )
+        if finding.signature is not None and not verify_signatures(None, [finding.signature])[0]:
+            self._builder.fail(
+                "SIGNATURE_INVALID", Location(*place), "the signature does not verify"
+            )
+        event = finding.event
+        if event is None:
+            return None
+        where = Location(*place, member=CLOSING)
+        if event.type is not EventType.EXPORTED or event.item is not None:
+            self._builder.fail(
+                "EXPORT_MALFORMED", where, "the closing event is not an export of the case"
+            )
+            return None
+        if manifest is not None and event.case != manifest.case:
+            self._builder.fail(
+                "EXPORT_CASE", where, "the export is of another case than the manifest's"
+            )
+        self._check_manifest_signed(event)
+        return ExportFacts(
+            event.actor,
+            event.body.time,
+            event.body.purpose,
+            anchor.size if anchor else 0,
+            anchor.root_hash if anchor else b"",
+        )
+
+    def _check_manifest_signed(self, event: Event) -> None:
+        self._builder.ran(_MANIFEST_SIGNED)
+        found = self._digests.get(MANIFEST)
+        signed = [(a.sha256, a.size) for a in event.body.artifacts if a.name == MANIFEST]
+        if found is None or signed != [found]:
+            self._builder.fail(
+                "MANIFEST_CHANGED",
+                Location(member=MANIFEST),
+                "the manifest is not the one the exported event signed",
+            )
+
+    # -- step 7: files ---------------------------------------------------------------------
+
+    def _check_files(self, manifest: Manifest | None) -> dict[str, list[BundleFile]]:
+        withheld = {(w.item, w.sha256, w.size) for w in manifest.withheld} if manifest else set()
+        files: dict[str, list[BundleFile]] = {}
+        recorded = set()
+        for item, event in sorted(self._first_events.items()):
+            if event.type not in FIRST_ITEM_EVENTS:
+                continue
+            for artifact in event.body.artifacts:
+                member = file_member(artifact.sha256, artifact.name)
+                recorded.add(member)
+                status = self._file_status(item, artifact, member, withheld)
+                carried = status is not FileStatus.WITHHELD
+                files.setdefault(item, []).append(
+                    BundleFile(
+                        artifact.name,
+                        artifact.sha256,
+                        artifact.size,
+                        artifact.media_type,
+                        member if carried else None,
+                        status,
+                    )
+                )
+        for name in self._digests:
+            if name.startswith(FILES) and name not in recorded:
+                self._builder.ran(_FILES)
+                self._builder.fail(
+                    "FILE_NOT_RECORDED",
+                    Location(member=name),
+                    "no event of the bundle records this file",
+                )
+        return files
+
+    def _file_status(
+        self, item: str, artifact: Artifact, member: str, withheld: set[tuple[str, bytes, int]]
+    ) -> FileStatus:
+        builder = self._builder
+        builder.ran(_FILES)
+        found = self._digests.get(member)
+        where = Location(item=item, member=member)
+        if found == (artifact.sha256, artifact.size):
+            return FileStatus.VERIFIED
+        if found is not None:
+            builder.fail(
+                "FILE_CHANGED",
+                where,
+                "the file's bytes are not those recorded when it was taken in",
+            )
+            return FileStatus.CHANGED
+        if (item, artifact.sha256, artifact.size) in withheld:
+            return FileStatus.WITHHELD
+        builder.fail(
+            "FILE_MISSING", where, "the file is neither in the bundle nor withheld by the export"
+        )
+        return FileStatus.MISSING
+
+    # -- what the bundle shows -------------------------------------------------------------
+
+    def _items(
+        self, replay: ChainReplay, files: dict[str, list[BundleFile]], case: str | None
+    ) -> tuple[BundleItem, ...]:
+        items = []
+        for (chain_case, item), state in sorted(replay.states.items(), key=lambda kv: str(kv[0])):
+            first = self._first_events.get(item) if item else None
+            if item is None or chain_case != case or first is None:
+                continue
+            if first.type not in FIRST_ITEM_EVENTS:
+                continue
+            items.append(
+                BundleItem(
+                    item,
+                    str(
+                        first.body.details.get(
+                            "kind", "digital" if first.body.artifacts else "physical"
+                        )
+                    ),
+                    first.body.description,
+                    tuple(files.get(item, ())),
+                    state.seals,
+                    None if state.pending or state.ended_by else state.holder,
+                    None if state.ended_by is None else state.ended_by.value,
+                    state.next_seq,
+                )
+            )
+        return tuple(items)
+
+    def _signers(self, keys: ClaimedKeys | None) -> tuple[BundleSigner, ...]:
+        claims = {}
+        for claim in keys.actors if keys else ():
+            try:
+                claims[PublicKey.from_bytes(claim.public_key).key_id] = claim
+            except InvalidInput:
+                continue
+        signers = []
+        for key_id, events in sorted(self._signed_by.items()):
+            found = claims.get(key_id)
+            trusted = self._trust.key(key_id)
+            signers.append(
+                BundleSigner(
+                    key_id,
+                    found.public_key if found else None,
+                    found.name if found else None,
+                    found.role if found else None,
+                    found.organisation if found else None,
+                    trusted.name if trusted else None,
+                    trusted.roles if trusted else (),
+                    events,
+                )
+            )
+        return tuple(signers)
+
+    def _evaluations(self, replay: ChainReplay, case: str | None) -> tuple[BundleEvaluation, ...]:
+        evaluations = []
+        for (chain_case, reference), state in sorted(
+            replay.states.items(), key=lambda kv: str(kv[0])
+        ):
+            progress = state.evaluation
+            if (
+                reference is None
+                or chain_case != case
+                or progress is None
+                or progress.digest is None
+            ):
+                continue
+            evaluation = self._evaluation_document(chain_case, reference)
+            evaluations.append(
+                BundleEvaluation(
+                    reference,
+                    _evaluation_status(self._events_of(chain_case, reference), progress.sealed),
+                    progress.version or 0,
+                    progress.digest,
+                    tuple(sorted(progress.evaluators)),
+                    tuple(sorted(progress.sealed_by & progress.evaluators)),
+                    evaluation,
+                    self._photographs(evaluation),
+                )
+            )
+        return tuple(evaluations)
+
+    def _evaluation_document(self, case: str, reference: str) -> Evaluation | None:
+        """The current version's document, from the last versioning event's record."""
+        record = None
+        for event in reversed(self._events_of(case, reference)):
+            if event.type in (EventType.EVALUATION_RECORDED, EventType.EVALUATION_ADDENDUM):
+                try:
+                    record = EvaluationClaim.from_body(event.body).record
+                except InvalidInput:
+                    return None
+                break
+        body = None if record is None else self._record(record)
+        if body is None or hashlib.sha256(body).digest() != record:
+            return None
+        try:
+            document = CommittedDocument.from_bytes(body)
+            return Evaluation.from_json(rebuild(leaves(document.document)))
+        except (InvalidInput, ValueError):
+            return None
+
+    def _events_of(self, case: str, reference: str) -> list[Event]:
+        return self._evaluation_events.get((case, reference), [])
+
+    def _photographs(self, evaluation: Evaluation | None) -> Mapping[str, bytes]:
+        if evaluation is None:
+            return {}
+        photos = {}
+        for photo in evaluation.photographs:
+            first = self._first_events.get(photo.item)
+            if first is None:
+                continue
+            for artifact in first.body.artifacts:
+                member = file_member(artifact.sha256, artifact.name)
+                if artifact.sha256.hex() != photo.sha256 or artifact.size > _MAX_PHOTO_FOR_REPORT:
+                    continue
+                if self._digests.get(member) == (artifact.sha256, artifact.size):
+                    data = self._read(member, _MAX_PHOTO_FOR_REPORT)
+                    if data is not None:
+                        photos[photo.photo_id] = data
+        return photos
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _claimed(keys: ClaimedKeys | None) -> dict[bytes, bytes]:
+    """The bundle's claimed actor keys by the key id the verifier computes itself."""
+    claimed = {}
+    for actor in keys.actors if keys else ():
+        try:
+            claimed[PublicKey.from_bytes(actor.public_key).key_id] = actor.public_key
+        except InvalidInput:
+            continue
+    return claimed
+
+
+def _sequence(stream: Any, member: str, builder: ReportBuilder) -> Iterator[tuple[int, Any]]:
+    """The items of a CBOR sequence member; a malformed one is reported and ends it."""
+    builder.ran(_READABLE)
+    try:
+        yield from read_sequence(stream, member)
+    except BundleUnreadable:
+        raise
+    except InvalidInput as exc:
+        builder.fail("MEMBER_MALFORMED", Location(member=member), f"it cannot be read on: {exc}")
+
+
+def _entry_item(item: Any, where: str, builder: ReportBuilder) -> tuple[int, bytes] | None:
+    try:
+        if not isinstance(item, list) or len(item) != 2:
+            raise InvalidInput("must be [index, entry]", field=where)
+        return count(item[0], where), byte_string(item[1], where)
+    except InvalidInput as exc:
+        builder.fail("MEMBER_MALFORMED", Location(member=where), str(exc))
+        return None
+
+
+def _proof_item(
+    item: Any, where: str, builder: ReportBuilder
+) -> tuple[int, tuple[bytes, ...]] | None:
+    try:
+        if not isinstance(item, list) or len(item) != 2:
+            raise InvalidInput("must be [index, [hash, ...]]", field=where)
+        return count(item[0], where), path(item[1], where)
+    except InvalidInput as exc:
+        builder.fail("MEMBER_MALFORMED", Location(member=where), str(exc))
+        return None
+
+
+def _timeline_event(index: int, event: Event) -> TimelineEvent:
+    body = event.body
+    return TimelineEvent(
+        index=index,
+        item=event.item,
+        seq=event.seq,
+        type=body.type.value,
+        time=body.time,
+        actor=event.actor,
+        recipient=body.recipient,
+        seals=body.seals,
+        seal_state=None if body.seal_state is None else body.seal_state.value,
+        place=None if body.place is None else body.place.name,
+        purpose=body.purpose,
+        problems=0,
+    )
+
+
+def _with_problem_counts(
+    timeline: list[TimelineEvent], problems: tuple[Any, ...]
+) -> tuple[TimelineEvent, ...]:
+    counts: dict[int, int] = {}
+    for problem in problems:
+        if problem.where.index is not None:
+            counts[problem.where.index] = counts.get(problem.where.index, 0) + 1
+    return tuple(
+        attrs.evolve(event, problems=counts[event.index]) if event.index in counts else event
+        for event in timeline
+    )
+
+
+def _evaluation_status(events: list[Event], sealed: bool) -> str:
+    if sealed:
+        return "sealed"
+    if any(event.type is EventType.EVALUATION_ADDENDUM for event in events):
+        return "amended"
+    return "draft"
