@@ -10,12 +10,18 @@ points and a legend; :data:`VIEWS` gives each view's frame size in millimetres;
 :func:`region_anchor` and :func:`default_view` place a marker when only the body region of
 a finding was recorded.
 
+Bundle verification reports: :func:`render_bundle_report` renders what
+:func:`custody.bundle.verify_bundle` found as one self-contained HTML document for a judge,
+verdict first, with the custody timeline figure of :func:`timeline_svg` (holders over time,
+from :func:`custody_periods`) and :func:`explain_problem`'s plain words for each problem.
+
 Medical reports: :func:`render_medical_report` renders an evaluation as one self-contained
 HTML document in English, Spanish or French (:data:`LANGUAGES`), with its body diagrams,
 photograph thumbnails and the evaluators' :class:`Signature` s; :func:`term` and
 :func:`label` give the translated vocabulary and headings.
 """
 
+from custody.report._bundle_report import explain_problem, render_bundle_report
 from custody.report._diagrams import (
     VIEWS,
     Marker,
@@ -32,21 +38,27 @@ from custody.report._medical_report import (
     render_medical_report,
     signatures_of,
 )
+from custody.report._timeline import Period, custody_periods, timeline_svg
 
 __all__ = [
     "LANGUAGES",
     "VIEWS",
     "Language",
     "Marker",
+    "Period",
     "PhotoImage",
     "Signature",
+    "custody_periods",
     "default_view",
     "diagram_png",
     "diagram_png_for",
     "draw_diagram",
+    "explain_problem",
     "label",
     "region_anchor",
+    "render_bundle_report",
     "render_medical_report",
     "signatures_of",
     "term",
+    "timeline_svg",
 ]
