@@ -161,7 +161,17 @@ def verify_bundle(
             or hostile: paths leaving it, links, compression, sizes over the limits).
     """
     with ZipReader(bundle) as archive:
+        if not any(archive.member(name) for name in _FIXED_MEMBERS):
+            raise BundleUnreadable(
+                "a ZIP archive, but not a custody bundle: it has none of "
+                + ", ".join(_FIXED_MEMBERS),
+                field=os.fspath(bundle),
+            )
         return _BundleVerifier(archive, os.fspath(bundle), trust, workers).run()
+
+
+#: A ZIP holding none of these is not a bundle at all; one missing some was tampered with.
+_FIXED_MEMBERS = (README, MANIFEST, CLOSING, INCLUSION, KEYS, ENTRIES)
 
 
 class _BundleVerifier:

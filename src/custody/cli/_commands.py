@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import TextIO
 
 from custody._fs import read_limited, refuse_existing
+from custody.cli._bundle import COMMANDS as BUNDLE_COMMANDS
 from custody.cli._context import Context, parse_time
+from custody.cli._demo import COMMANDS as DEMO_COMMANDS
 from custody.cli._intake import COMMANDS as INTAKE_COMMANDS
 from custody.cli._medical import COMMANDS as MEDICAL_COMMANDS
 from custody.cli._parser import EVENT_COMMANDS
@@ -233,6 +235,8 @@ COMMANDS: dict[tuple[str, str | None], Command] = {
     ("verify-ledger", None): verify,
     **INTAKE_COMMANDS,
     **MEDICAL_COMMANDS,
+    **BUNDLE_COMMANDS,
+    **DEMO_COMMANDS,
 }
 
 

@@ -69,6 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     _fixity(commands)
     _derive(commands)
     _label(commands)
+    _export(commands)
+    _verify_bundle(commands)
+    _demo(commands)
     return parser
 
 
@@ -346,6 +349,66 @@ def _label(commands: argparse._SubParsersAction[_Parser]) -> None:
     label.add_argument("--out", required=True, metavar="FILE", help="PNG file to create")
     label.add_argument(
         "--font", metavar="TTF", help="a TrueType font for text beyond plain ASCII letters"
+    )
+
+
+def _export(commands: argparse._SubParsersAction[_Parser]) -> None:
+    export = commands.add_parser(
+        "export", help="export a case to a court bundle: one file, verifiable offline"
+    )
+    export.add_argument("case", metavar="CASE")
+    export.add_argument(
+        "out", metavar="OUT.custody", help="bundle file to create (never overwritten)"
+    )
+    export.add_argument(
+        "--key", required=True, metavar="KEYFILE", help="your signing key: you sign the export"
+    )
+    export.add_argument(
+        "--log-key",
+        metavar="KEYFILE",
+        help="the ledger's log key, to sign a checkpoint covering the export (not needed to "
+        "export an unchanged case again)",
+    )
+    export.add_argument(
+        "--item",
+        action="append",
+        default=[],
+        metavar="REF",
+        help="carry only this item or evaluation (repeat for several; default: all)",
+    )
+    export.add_argument(
+        "--hashes-only",
+        action="append",
+        default=[],
+        metavar="REF",
+        help="leave this item's files out: the bundle names their hash and size only",
+    )
+    export.add_argument("--purpose", help="why the bundle is made (signed into the export)")
+    export.add_argument(
+        "--at", metavar="TIME", help="claimed time, ISO 8601 with offset (default: now)"
+    )
+
+
+def _verify_bundle(commands: argparse._SubParsersAction[_Parser]) -> None:
+    verify = commands.add_parser(
+        "verify", help="verify a court bundle offline against your trust policy"
+    )
+    verify.add_argument("bundle", metavar="BUNDLE", help="the bundle file (.custody)")
+    verify.add_argument("--trust", required=True, metavar="FILE", help="your trust policy (JSON)")
+    verify.add_argument("--json", action="store_true", help="print the verification as JSON")
+    verify.add_argument(
+        "--html", metavar="REPORT.html", help="also write the HTML report (replaced if it exists)"
+    )
+
+
+def _demo(commands: argparse._SubParsersAction[_Parser]) -> None:
+    demo = commands.add_parser(
+        "demo",
+        help="run the whole story on a fictional case: intake, custody, evaluation, "
+        "bundle, verification, report",
+    )
+    demo.add_argument(
+        "directory", metavar="DIR", help="a new or empty directory to write the demo into"
     )
 
 
