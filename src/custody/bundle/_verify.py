@@ -421,7 +421,7 @@ class _BundleVerifier:
             ) as pool,
         ):
             last = -1
-            for position, item in _sequence(stream, ENTRIES, builder):
+            for position, item in _sequence(stream, ENTRIES, entries.size, builder):
                 parsed = _entry_item(item, f"{ENTRIES} item {position}", builder)
                 if parsed is None:
                     continue
@@ -471,7 +471,7 @@ class _BundleVerifier:
             )
             return
         with self._archive.open(member) as stream:
-            for position, item in _sequence(stream, INCLUSION, self._builder):
+            for position, item in _sequence(stream, INCLUSION, member.size, self._builder):
                 yield _proof_item(item, f"{INCLUSION} item {position}", self._builder)
 
     def _check_inclusion(
@@ -787,11 +787,13 @@ def _claimed(keys: ClaimedKeys | None) -> dict[bytes, bytes]:
     return claimed
 
 
-def _sequence(stream: Any, member: str, builder: ReportBuilder) -> Iterator[tuple[int, Any]]:
+def _sequence(
+    stream: Any, member: str, size: int, builder: ReportBuilder
+) -> Iterator[tuple[int, Any]]:
     """The items of a CBOR sequence member; a malformed one is reported and ends it."""
     builder.ran(_READABLE)
     try:
-        yield from read_sequence(stream, member)
+        yield from read_sequence(stream, member, size)
     except BundleUnreadable:
         raise
     except InvalidInput as exc:
