@@ -310,7 +310,7 @@ def test_a_manifest_over_a_lowered_limit_is_refused_while_decoding(  # type: ign
 ) -> None:
     manifest = dict(bundle_case.members())[MANIFEST]
     monkeypatch.setattr(_layout, "MAX_MANIFEST_SIZE", len(manifest) - 1)
-    with pytest.raises(BundleUnreadable, match="manifest.cbor"):
+    with pytest.raises(BundleUnreadable, match=r"manifest\.cbor"):
         bundle_case.verify()
 
 
