@@ -5,8 +5,9 @@ The case is the sample custody case (a sealed T-shirt moved from investigator to
 analyst) plus four photographs taken in as digital items, whose bytes are in a blob store, a
 sealed urine sample, and the sample medical evaluation naming those photographs, recorded,
 peer reviewed and sealed by both evaluators. Checkpoints are signed after the custody chain
-and after the review, so the closing record carries earlier checkpoints. Everything is
-exported with the log key at fixed times, so the bundle is the same on every run.
+and after the review, so the closing record carries earlier checkpoints; the export signs
+the closing one with the log key. Claimed times are fixed (the evaluation's salts are not).
+The tamper tests also run against the bundle ``custody demo`` writes, with its trust.json.
 
 A rewritten bundle is written with the library's own ZipWriter: it is a valid ZIP of the
 bundle subset, so what a test changed is caught by verification (a report, ``ok`` false),
@@ -27,7 +28,6 @@ import pytest
 from custody.bundle import BundleVerification, export_bundle, verify_bundle
 from custody.bundle._zip import ZipReader, ZipWriter
 from custody.cli import main
-from custody.cli._parser import UsageError, build_parser
 from custody.demo import CASE as CASE_DEMO
 from custody.demo import run_demo
 from custody.intake import BlobStore
@@ -253,16 +253,10 @@ def prepared(tmp_path: Path) -> Iterator[Prepared]:
 # --- the command line -----------------------------------------------------------------------
 
 
-def _cli_verify_available() -> bool:
-    try:
-        build_parser().parse_args(["verify", "bundle", "--trust", "trust.json"])
-    except (UsageError, SystemExit):
-        return False
-    return True
-
-
 @attrs.frozen
 class CliRun:
+    """What a ``custody`` command returned and printed."""
+
     code: int
     out: str
     err: str
@@ -276,16 +270,8 @@ def run_cli(*argv: str) -> CliRun:
 
 
 @pytest.fixture
-def cli() -> Callable[..., CliRun]:
-    """Run any ``custody`` command through ``main``."""
-    return run_cli
-
-
-@pytest.fixture
 def cli_verify() -> Callable[[Path, Path], CliRun]:
-    """``custody verify BUNDLE --trust FILE``; skips the test while the command is missing."""
-    if not _cli_verify_available():
-        pytest.skip("the `custody verify BUNDLE --trust FILE` command does not exist yet")
+    """``custody verify BUNDLE --trust FILE``, through ``main``."""
 
     def run(bundle: Path, trust_file: Path) -> CliRun:
         return run_cli("verify", str(bundle), "--trust", str(trust_file))

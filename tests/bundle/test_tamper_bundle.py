@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import cbor2
@@ -44,7 +44,12 @@ from custody.model import Event, EventBody, EventType
 from custody.testing import TEST_ORIGIN, fixed_key
 from custody.verify import Location, TrustPolicy
 
+if TYPE_CHECKING:
+    from bundle.conftest import BundleCase, CliRun
+
 Members = list[tuple[str, bytes]]
+Tampered = Callable[..., BundleVerification]
+CliVerify = Callable[[Path, Path], "CliRun"]
 MALLORY = fixed_key("mallory")
 #: Problems that may name a change to a member the manifest cannot list.
 UNLISTED_CODES = ("MANIFEST_", "EXPORT_", "CHECKPOINT_", "INCLUSION_", "CONSISTENCY_")
@@ -78,6 +83,11 @@ def codes(result: BundleVerification) -> set[str]:
 def replace(members: Members, name: str, data: bytes) -> Members:
     assert name in dict(members)
     return [(n, data if n == name else d) for n, d in members]
+
+
+def replacing(name: str, data: bytes) -> Callable[[Members], Members]:
+    """A transform giving member ``name`` the bytes ``data``."""
+    return lambda members: replace(members, name, data)
 
 
 def fix_manifest(members: Members) -> Members:
@@ -128,7 +138,7 @@ def entries_of(members: Members) -> list[Entry]:
     proofs = cbor_sequence(found[INCLUSION])
     assert [e[0] for e in events] == [p[0] for p in proofs]
     return [
-        Entry(index, entry, tuple(proof))  # type: ignore[arg-type]
+        Entry(index, entry, tuple(proof))
         for (index, entry), (_, proof) in zip(events, proofs, strict=True)
     ]
 
@@ -182,7 +192,7 @@ def without_key(trust: TrustPolicy, key_id: bytes) -> TrustPolicy:
 
 
 @pytest.fixture
-def tampered(bundle_case, tmp_path: Path) -> Callable[..., BundleVerification]:  # type: ignore[no-untyped-def]
+def tampered(bundle_case: BundleCase, tmp_path: Path) -> Tampered:
     """Rewrite the bundle through a transform and verify the result."""
     counter = iter(range(10_000))
 
@@ -198,7 +208,7 @@ def tampered(bundle_case, tmp_path: Path) -> Callable[..., BundleVerification]: 
 # --- the untouched bundle -------------------------------------------------------------------
 
 
-def test_the_untouched_bundle_verifies(bundle_case) -> None:  # type: ignore[no-untyped-def]
+def test_the_untouched_bundle_verifies(bundle_case: BundleCase) -> None:
     result = bundle_case.verify()
     assert result.report.ok, result.report.problems
     assert result.report.problems == ()
@@ -221,7 +231,9 @@ def test_the_untouched_bundle_verifies(bundle_case) -> None:  # type: ignore[no-
     assert [e.status for e in result.evaluations] == ["sealed"]
 
 
-def test_the_untouched_bundle_verifies_on_the_command_line(bundle_case, cli_verify) -> None:  # type: ignore[no-untyped-def]
+def test_the_untouched_bundle_verifies_on_the_command_line(
+    bundle_case: BundleCase, cli_verify: CliVerify
+) -> None:
     ran = cli_verify(bundle_case.path, bundle_case.trust_file)
     assert ran.code == 0, ran.err
     assert "Traceback" not in ran.err
@@ -253,12 +265,12 @@ def positions(size: int) -> list[int]:
 
 @pytest.mark.parametrize("kind", MEMBER_KINDS)
 def test_a_changed_byte_of_any_member_is_caught_there(
-    bundle_case,  # type: ignore[no-untyped-def]
+    bundle_case: BundleCase,
     tmp_path: Path,
     kind: str,
 ) -> None:
     members = bundle_case.members()
-    failures = []
+    failures: list[str] = []
     for name in members_of_kind(members, kind):
         data = dict(members)[name]
         for at in positions(len(data)):
@@ -266,7 +278,7 @@ def test_a_changed_byte_of_any_member_is_caught_there(
                 changed = bytearray(data)
                 changed[at] ^= flip
                 out = tmp_path / f"{len(failures)}-{at}-{flip}.bundle"
-                bundle_case.rewrite(out, lambda m, n=name, c=bytes(changed): replace(m, n, c))
+                bundle_case.rewrite(out, replacing(name, bytes(changed)))
                 try:
                     result = bundle_case.verify(out)
                 except Exception as exc:
@@ -291,8 +303,8 @@ def _names_change(result: BundleVerification, name: str) -> bool:
     return any(p.code.startswith(UNLISTED_CODES) or p.code == "MEMBER_MALFORMED" for p in found)
 
 
-def test_a_changed_byte_fails_on_the_command_line(  # type: ignore[no-untyped-def]
-    bundle_case, cli_verify, tmp_path: Path
+def test_a_changed_byte_fails_on_the_command_line(
+    bundle_case: BundleCase, cli_verify: CliVerify, tmp_path: Path
 ) -> None:
     def change(members: Members) -> Members:
         data = bytearray(dict(members)[ENTRIES])
@@ -309,7 +321,9 @@ def test_a_changed_byte_fails_on_the_command_line(  # type: ignore[no-untyped-de
 
 
 @pytest.mark.parametrize("kind", MEMBER_KINDS)
-def test_a_removed_member_is_missing(bundle_case, tampered, kind: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_removed_member_is_missing(
+    bundle_case: BundleCase, tampered: Tampered, kind: str
+) -> None:
     members = bundle_case.members()
     entries = entries_of(members)
     for name in members_of_kind(members, kind):
@@ -327,19 +341,21 @@ def test_a_removed_member_is_missing(bundle_case, tampered, kind: str) -> None: 
     "name",
     ["notes.txt", FILES + "00" * 32 + ".jpg", RECORDS + "00" * 32 + ".cbor", "files/IMG_0001.jpg"],
 )
-def test_an_extra_member_is_unexpected(tampered, name: str) -> None:  # type: ignore[no-untyped-def]
+def test_an_extra_member_is_unexpected(tampered: Tampered, name: str) -> None:
     result = tampered(lambda m: [*m, (name, b"added later\n")])
     assert_found(result, "MEMBER_UNEXPECTED", member=name)
     if name.startswith(FILES):
         assert_found(result, "FILE_NOT_RECORDED", member=name)
 
 
-def test_an_extra_member_in_the_middle_is_unexpected(tampered) -> None:  # type: ignore[no-untyped-def]
+def test_an_extra_member_in_the_middle_is_unexpected(tampered: Tampered) -> None:
     result = tampered(lambda m: [*m[:3], ("extra.bin", b"\x00" * 100), *m[3:]])
     assert_found(result, "MEMBER_UNEXPECTED", member="extra.bin")
 
 
-def test_a_renamed_file_member_is_missing_and_unexpected(bundle_case, tampered) -> None:  # type: ignore[no-untyped-def]
+def test_a_renamed_file_member_is_missing_and_unexpected(
+    bundle_case: BundleCase, tampered: Tampered
+) -> None:
     members = bundle_case.members()
     old = file_members(members)[0]
     new = old.rpartition(".")[0] + ".png"
@@ -351,7 +367,7 @@ def test_a_renamed_file_member_is_missing_and_unexpected(bundle_case, tampered) 
     assert_found(result, "FILE_NOT_RECORDED", member=new)
 
 
-def test_a_renamed_record_member_is_missing(bundle_case, tampered) -> None:  # type: ignore[no-untyped-def]
+def test_a_renamed_record_member_is_missing(bundle_case: BundleCase, tampered: Tampered) -> None:
     members = bundle_case.members()
     old = record_members(members)[0]
     new = RECORDS + "renamed.cbor"
@@ -365,8 +381,8 @@ def test_a_renamed_record_member_is_missing(bundle_case, tampered) -> None:  # t
     ("first", "second"),
     [(README, MANIFEST), (CLOSING, INCLUSION), (KEYS, ENTRIES), (ENTRIES, RECORDS), (FILES, FILES)],
 )
-def test_two_swapped_members_are_out_of_order(  # type: ignore[no-untyped-def]
-    bundle_case, tampered, first: str, second: str
+def test_two_swapped_members_are_out_of_order(
+    bundle_case: BundleCase, tampered: Tampered, first: str, second: str
 ) -> None:
     names = [name for name, _ in bundle_case.members()]
     a = members_of_kind(bundle_case.members(), first)[0]
@@ -387,7 +403,9 @@ def test_two_swapped_members_are_out_of_order(  # type: ignore[no-untyped-def]
 # --- events dropped, reordered, with swapped signatures ------------------------------------
 
 
-def test_a_dropped_event_breaks_its_chain_and_the_signed_manifest(bundle_case, tampered) -> None:  # type: ignore[no-untyped-def]
+def test_a_dropped_event_breaks_its_chain_and_the_signed_manifest(
+    bundle_case: BundleCase, tampered: Tampered
+) -> None:
     entries = entries_of(bundle_case.members())
     chain = longest_item_chain(entries)
     dropped, after = chain[len(chain) // 2], chain[len(chain) // 2 + 1]
@@ -403,7 +421,7 @@ def test_a_dropped_event_breaks_its_chain_and_the_signed_manifest(bundle_case, t
     ), chain_problems
 
 
-def test_a_dropped_last_event_cuts_its_chain(bundle_case, tampered) -> None:  # type: ignore[no-untyped-def]
+def test_a_dropped_last_event_cuts_its_chain(bundle_case: BundleCase, tampered: Tampered) -> None:
     entries = entries_of(bundle_case.members())
     last = longest_item_chain(entries)[-1]
     result = tampered(lambda m: fix_manifest(with_entries(m, [e for e in entries if e != last])))
@@ -413,7 +431,9 @@ def test_a_dropped_last_event_cuts_its_chain(bundle_case, tampered) -> None:  # 
     assert_found(result, "CHAIN_CUT", case=event.case, item=event.item, seq=event.seq)
 
 
-def test_a_dropped_single_event_chain_is_missing(bundle_case, tampered) -> None:  # type: ignore[no-untyped-def]
+def test_a_dropped_single_event_chain_is_missing(
+    bundle_case: BundleCase, tampered: Tampered
+) -> None:
     members = bundle_case.members()
     entries = entries_of(members)
     member = file_members(members)[0]
@@ -425,7 +445,9 @@ def test_a_dropped_single_event_chain_is_missing(bundle_case, tampered) -> None:
     assert_found(result, "FILE_NOT_RECORDED", member=member)
 
 
-def test_a_dropped_event_without_fixing_the_manifest(bundle_case, tampered) -> None:  # type: ignore[no-untyped-def]
+def test_a_dropped_event_without_fixing_the_manifest(
+    bundle_case: BundleCase, tampered: Tampered
+) -> None:
     entries = entries_of(bundle_case.members())
     chain = longest_item_chain(entries)
     dropped = chain[1]
@@ -434,8 +456,8 @@ def test_a_dropped_event_without_fixing_the_manifest(bundle_case, tampered) -> N
     assert_found(result, "CHAIN_SEQ", item=dropped.event.item, seq=dropped.event.seq + 1)
 
 
-def test_a_dropped_event_fails_on_the_command_line(  # type: ignore[no-untyped-def]
-    bundle_case, cli_verify, tmp_path: Path
+def test_a_dropped_event_fails_on_the_command_line(
+    bundle_case: BundleCase, cli_verify: CliVerify, tmp_path: Path
 ) -> None:
     entries = entries_of(bundle_case.members())
     dropped = longest_item_chain(entries)[1]
@@ -448,7 +470,9 @@ def test_a_dropped_event_fails_on_the_command_line(  # type: ignore[no-untyped-d
     assert "Traceback" not in ran.err
 
 
-def test_two_reordered_events_are_out_of_log_order(bundle_case, tampered) -> None:  # type: ignore[no-untyped-def]
+def test_two_reordered_events_are_out_of_log_order(
+    bundle_case: BundleCase, tampered: Tampered
+) -> None:
     entries = entries_of(bundle_case.members())
     chain = longest_item_chain(entries)
     first, second = chain[1], chain[2]
@@ -461,8 +485,8 @@ def test_two_reordered_events_are_out_of_log_order(bundle_case, tampered) -> Non
     assert_found(result, "CHAIN_SEQ", **second.where)
 
 
-def test_two_reordered_events_of_different_chains_are_out_of_log_order(  # type: ignore[no-untyped-def]
-    bundle_case, tampered
+def test_two_reordered_events_of_different_chains_are_out_of_log_order(
+    bundle_case: BundleCase, tampered: Tampered
 ) -> None:
     entries = entries_of(bundle_case.members())
     i = next(
@@ -485,7 +509,9 @@ def _swap_signatures(first: Entry, second: Entry) -> tuple[Entry, Entry]:
 
 
 @pytest.mark.parametrize("fixed", [False, True], ids=["manifest-as-is", "manifest-fixed"])
-def test_swapped_signatures_fail_at_both_events(bundle_case, tampered, fixed: bool) -> None:  # type: ignore[no-untyped-def]
+def test_swapped_signatures_fail_at_both_events(
+    bundle_case: BundleCase, tampered: Tampered, fixed: bool
+) -> None:
     entries = entries_of(bundle_case.members())
     chain = longest_item_chain(entries)
     a, b = chain[1], chain[-2]
@@ -511,8 +537,8 @@ def test_swapped_signatures_fail_at_both_events(bundle_case, tampered, fixed: bo
 
 @pytest.mark.parametrize("fixed", [False, True], ids=["manifest-as-is", "manifest-fixed"])
 @pytest.mark.parametrize("size", ["same-size", "other-size"])
-def test_a_replaced_evidence_file_is_changed(  # type: ignore[no-untyped-def]
-    bundle_case, tampered, fixed: bool, size: str
+def test_a_replaced_evidence_file_is_changed(
+    bundle_case: BundleCase, tampered: Tampered, fixed: bool, size: str
 ) -> None:
     members = bundle_case.members()
     name = file_members(members)[-1]
@@ -550,8 +576,8 @@ def _claim_mallory(members: Members) -> Members:
     [(False, "KEY_UNKNOWN"), (True, "KEY_UNTRUSTED")],
     ids=["unknown", "claimed"],
 )
-def test_an_event_re_signed_by_an_untrusted_key(  # type: ignore[no-untyped-def]
-    bundle_case, tampered, claimed: bool, code: str
+def test_an_event_re_signed_by_an_untrusted_key(
+    bundle_case: BundleCase, tampered: Tampered, claimed: bool, code: str
 ) -> None:
     entries = entries_of(bundle_case.members())
     target = longest_item_chain(entries)[2]
@@ -569,7 +595,7 @@ def test_an_event_re_signed_by_an_untrusted_key(  # type: ignore[no-untyped-def]
     assert not [w for w in problems(result, "SIGNATURE_INVALID") if w.index == target.index]
 
 
-def test_an_event_appended_by_an_untrusted_key(bundle_case, tampered) -> None:  # type: ignore[no-untyped-def]
+def test_an_event_appended_by_an_untrusted_key(bundle_case: BundleCase, tampered: Tampered) -> None:
     entries = entries_of(bundle_case.members())
     last = longest_item_chain(entries)[-1]
     head = last.event
@@ -594,8 +620,8 @@ def test_an_event_appended_by_an_untrusted_key(bundle_case, tampered) -> None:  
 
 
 @pytest.mark.parametrize("whose", ["an-item-event", "the-exporter"])
-def test_a_signer_the_policy_lacks_is_untrusted_at_each_event(  # type: ignore[no-untyped-def]
-    bundle_case, whose: str
+def test_a_signer_the_policy_lacks_is_untrusted_at_each_event(
+    bundle_case: BundleCase, whose: str
 ) -> None:
     members = bundle_case.members()
     entries = entries_of(members)
@@ -616,8 +642,8 @@ def test_a_signer_the_policy_lacks_is_untrusted_at_each_event(  # type: ignore[n
     assert signer.claimed_name is not None
 
 
-def test_an_untrusted_signer_fails_on_the_command_line(  # type: ignore[no-untyped-def]
-    bundle_case, cli_verify, tmp_path: Path
+def test_an_untrusted_signer_fails_on_the_command_line(
+    bundle_case: BundleCase, cli_verify: CliVerify, tmp_path: Path
 ) -> None:
     actor = longest_item_chain(entries_of(bundle_case.members()))[2].event.actor
     trust_file = tmp_path / "trust.json"
@@ -627,13 +653,13 @@ def test_an_untrusted_signer_fails_on_the_command_line(  # type: ignore[no-untyp
     assert "KEY_UNTRUSTED" in ran.out + ran.err
 
 
-def test_a_policy_without_the_log_is_log_untrusted(bundle_case) -> None:  # type: ignore[no-untyped-def]
+def test_a_policy_without_the_log_is_log_untrusted(bundle_case: BundleCase) -> None:
     result = bundle_case.verify(trust=attrs.evolve(bundle_case.trust, logs=()))
     assert codes(result) == {"LOG_UNTRUSTED"}
     assert problems(result, "LOG_UNTRUSTED") == [Location()]
 
 
-def test_a_policy_with_another_log_key_fails_the_checkpoints(bundle_case) -> None:  # type: ignore[no-untyped-def]
+def test_a_policy_with_another_log_key_fails_the_checkpoints(bundle_case: BundleCase) -> None:
     (log,) = bundle_case.trust.logs
     other = attrs.evolve(log, public_key=MALLORY.public)
     result = bundle_case.verify(trust=attrs.evolve(bundle_case.trust, logs=(other,)))
@@ -642,8 +668,8 @@ def test_a_policy_with_another_log_key_fails_the_checkpoints(bundle_case) -> Non
 
 
 @pytest.mark.parametrize("bound", ["valid_until", "valid_from"])
-def test_a_key_outside_its_validity_is_not_valid_at_its_events(  # type: ignore[no-untyped-def]
-    bundle_case, bound: str
+def test_a_key_outside_its_validity_is_not_valid_at_its_events(
+    bundle_case: BundleCase, bound: str
 ) -> None:
     entries = entries_of(bundle_case.members())
     actor = longest_item_chain(entries)[2].event.actor
@@ -652,7 +678,14 @@ def test_a_key_outside_its_validity_is_not_valid_at_its_events(  # type: ignore[
         min(times) - timedelta(days=1) if bound == "valid_until" else max(times) + timedelta(days=1)
     )
     trust = bundle_case.trust
-    keys = tuple(attrs.evolve(k, **{bound: limit}) if k.key_id == actor else k for k in trust.keys)
+    keys = tuple(
+        k
+        if k.key_id != actor
+        else attrs.evolve(k, valid_until=limit)
+        if bound == "valid_until"
+        else attrs.evolve(k, valid_from=limit)
+        for k in trust.keys
+    )
     result = bundle_case.verify(trust=attrs.evolve(trust, keys=keys))
     assert codes(result) == {"KEY_NOT_VALID"}
     expected = {(e.event.item, e.event.seq, e.index) for e in entries if e.event.actor == actor}
@@ -663,8 +696,8 @@ def test_a_key_outside_its_validity_is_not_valid_at_its_events(  # type: ignore[
 
 
 @pytest.mark.parametrize("fixed", [False, True], ids=["manifest-as-is", "manifest-fixed"])
-def test_a_changed_medical_record_is_reported_at_the_evaluation(  # type: ignore[no-untyped-def]
-    bundle_case, tampered, fixed: bool
+def test_a_changed_medical_record_is_reported_at_the_evaluation(
+    bundle_case: BundleCase, tampered: Tampered, fixed: bool
 ) -> None:
     members = bundle_case.members()
     (name,) = record_members(members)
@@ -692,7 +725,9 @@ def test_a_changed_medical_record_is_reported_at_the_evaluation(  # type: ignore
     assert evaluation.evaluation is None  # the changed record is not shown as the document
 
 
-def test_a_medical_record_replaced_by_garbage_is_malformed(bundle_case, tampered) -> None:  # type: ignore[no-untyped-def]
+def test_a_medical_record_replaced_by_garbage_is_malformed(
+    bundle_case: BundleCase, tampered: Tampered
+) -> None:
     members = bundle_case.members()
     (name,) = record_members(members)
     recorded = evaluation_entry(entries_of(members))
@@ -713,8 +748,8 @@ CLAIMS_PAST_THE_END = {
 
 @pytest.mark.parametrize("member", [ENTRIES, INCLUSION])
 @pytest.mark.parametrize("claim", list(CLAIMS_PAST_THE_END))
-def test_an_item_claiming_more_than_its_member_holds_is_malformed(  # type: ignore[no-untyped-def]
-    bundle_case, tampered, member: str, claim: str
+def test_an_item_claiming_more_than_its_member_holds_is_malformed(
+    bundle_case: BundleCase, tampered: Tampered, member: str, claim: str
 ) -> None:
     # One changed byte of a length can claim this much; it is a damaged member, not an attack.
     def append(members: Members) -> Members:
@@ -726,3 +761,27 @@ def test_an_item_claiming_more_than_its_member_holds_is_malformed(  # type: igno
     (malformed,) = [p for p in result.report.problems if p.code == "MEMBER_MALFORMED"]
     assert f"{member} item {items + 1}" in malformed.message
     assert "truncated" in malformed.message
+
+
+@pytest.mark.parametrize("extra", ["a-copy-of-the-last-proof", "garbage", "one-zero-byte"])
+def test_anything_after_the_last_inclusion_proof_is_caught(
+    bundle_case: BundleCase, tampered: Tampered, extra: str
+) -> None:
+    # inclusion.cborseq is not listed in the manifest: only its reader can notice an addition.
+    def append(members: Members) -> Members:
+        data = dict(members)[INCLUSION]
+        last = entries_of(members)[-1]
+        added = {
+            "a-copy-of-the-last-proof": inclusion_item(last.index, list(last.proof)),
+            "garbage": b"\xff\xfe not a proof",
+            "one-zero-byte": b"\x00",
+        }[extra]
+        return replace(members, INCLUSION, data + added)
+
+    result = tampered(append)
+    assert not result.report.ok
+    assert [
+        p
+        for p in result.report.problems
+        if p.where.member is not None and p.where.member.startswith(INCLUSION)
+    ], result.report.problems

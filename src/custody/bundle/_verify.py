@@ -442,6 +442,14 @@ class _BundleVerifier:
                 if finding.signature is not None:
                     pool.add(finding.signature)
                     signed.append(place)
+            # Read the proofs to their end: what follows the last event's proof is damage too.
+            extra = sum(1 for _ in proofs)
+            if extra:
+                builder.fail(
+                    "MEMBER_MALFORMED",
+                    Location(member=INCLUSION),
+                    f"{extra} more item(s) than there are events",
+                )
             for place, valid in zip(signed, pool.results(), strict=True):
                 if not valid:
                     builder.fail(
