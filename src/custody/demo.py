@@ -40,19 +40,17 @@ from custody._fs import create_new_file
 from custody.bundle import BundleVerification, ExportResult, export_bundle, verify_bundle
 from custody.crypto import SigningKey
 from custody.errors import InvalidInput
-from custody.intake import BlobStore, examine, item_reference, recorded_name
+from custody.intake import BlobStore, FileResult, IntakeOptions, Outcome, intake
 from custody.keyfiles import save_signing_key
 from custody.ledger import Ledger
 from custody.medical import (
     SAMPLE_SUBJECT_ID,
-    CommittedDocument,
     Evaluation,
     EvaluationRefused,
-    EvaluationState,
     IdentityRecord,
     SamplePhoto,
     evidence_lookup,
-    load_evaluation,
+    record_evaluation,
     review_evaluation,
     sample_evaluation,
     seal_evaluation,
@@ -60,8 +58,6 @@ from custody.medical import (
 )
 from custody.model import (
     Actor,
-    DigitalItem,
-    EvaluationClaim,
     EventBody,
     EventType,
     PhysicalItem,
@@ -303,47 +299,48 @@ class _Demo:
     # -- evidence --------------------------------------------------------------------------
 
     def _take_in_photographs(self, ledger: Ledger, blobs: BlobStore) -> list[SamplePhoto]:
-        """Copy the sample photographs to ``camera/`` and take them in, as ``custody intake``
-        does (stored, hashed, examined, recorded), at fixed claimed times."""
+        """Copy the sample photographs to ``camera/`` and take the folder in, as ``custody
+        intake`` does, at a fixed claimed time."""
         camera = self.root / _CAMERA_FOLDER
         camera.mkdir()
-        physician = self.key("physician")
-        photos = []
-        lines = []
         for number, name in enumerate(PHOTOGRAPHS):
             path = camera / name
             with resources.as_file(resources.files("custody") / "demo_data" / name) as shipped:
                 shutil.copyfile(shipped, path)
             taken = _at(0, 10, number)  # the camera's clock: 11:00 UTC+01:00 and on
             os.utime(path, (taken.timestamp(), taken.timestamp()))
-            stored = blobs.put_file(path)
-            report = examine(
-                stored.path,
-                stored.digests,
-                source=recorded_name(f"{_CAMERA_FOLDER}/{name}"),
-                modified=taken,
+        options = IntakeOptions(
+            notes="memory card of the physician's camera, taken in after the examination",
+            place=_MEDICAL_UNIT,
+            purpose="photographs of the medical examination",
+            workers=1,  # one file after another: the same log order on every run
+            at=_at(0, 11, 30),
+        )
+        results: list[FileResult] = []
+        intake(
+            ledger,
+            blobs,
+            CASE,
+            [camera],
+            self.key("physician"),
+            options=options,
+            on_result=results.append,
+        )
+        failed = [r for r in results if r.outcome is not Outcome.RECORDED]
+        if failed:
+            raise InvalidInput(
+                f"the sample photograph was not taken in: {failed[0].problem}",
+                field=failed[0].source,
             )
-            reference, _ = item_reference(ledger, CASE, stored.digests.sha256)
-            item = DigitalItem(
-                reference, stored.digests.sha256, stored.digests.size, report.source, "image/jpeg"
-            )
-            body = item.acquisition(
-                _at(0, 11, 30 + number),
-                details=report.to_details(
-                    notes="memory card of the physician's camera, taken in after the examination"
-                ),
-                place=_MEDICAL_UNIT,
-                purpose="photographs of the medical examination",
-            )
-            ledger.record(CASE, reference, body, physician)
-            photos.append(SamplePhoto(reference, stored.digests.sha256.hex()))
-            lines.append(
-                f"{report.source} -> item {reference}, SHA-256 {stored.digests.sha256.hex()}"
-            )
+        recorded = sorted(results, key=lambda r: r.source)
+        photos = [_sample_photo(r) for r in recorded]
         self.tell(
             f"{len(PHOTOGRAPHS)} photographs taken in by the forensic physician "
             f"(copied to {camera}, stored in the blob store, hashed, examined, signed):",
-            *lines,
+            *(
+                f"{r.source} -> item {p.item}, SHA-256 {p.sha256}"
+                for r, p in zip(recorded, photos, strict=True)
+            ),
         )
         return photos
 
@@ -486,7 +483,15 @@ class _Demo:
         )
         if not check.ok:
             raise EvaluationRefused(check)
-        _record_first_draft(ledger, evaluation, physician, identity)
+        record_evaluation(
+            ledger,
+            CASE,
+            evaluation,
+            physician,
+            at=_at(2, 9),
+            identity=identity,
+            randbytes=_fixed_salts(),
+        )
         reference = evaluation.evaluation_id
         review_evaluation(ledger, CASE, reference, self.key("reviewer"), at=_at(3, 10))
         seal_evaluation(ledger, CASE, reference, physician, at=_at(3, 14), identity=identity)
@@ -551,36 +556,17 @@ class _Demo:
         return verification
 
 
-def _record_first_draft(
-    ledger: Ledger, evaluation: Evaluation, signer: SigningKey, identity: IdentityRecord
-) -> EvaluationState:
-    """Record the first draft as :func:`custody.medical.record_evaluation` does, with the
-    field salts drawn from a fixed seed instead of ``os.urandom`` so that the demo's
-    bundle is the same on every run. Real evaluations must use random salts.
-    """
-    check = validate(evaluation, evidence=evidence_lookup(ledger, CASE), identity=identity)
-    if not check.ok:
-        raise EvaluationRefused(check)
-    document = CommittedDocument.commit(evaluation.to_json(), randbytes=_fixed_salts())
-    claim = EvaluationClaim(
-        EventType.EVALUATION_RECORDED,
-        document.digest(),
-        version=0,
-        record=document.record_hash(),
-        evaluators=[bytes.fromhex(c.key_id) for c in evaluation.evaluators],
-        fields=document.commitments(),
-    )
-    ledger.record(
-        CASE,
-        evaluation.evaluation_id,
-        claim.event_body(_at(2, 9)),
-        signer,
-        records=[document.to_bytes()],
-    )
-    return load_evaluation(ledger, CASE, evaluation.evaluation_id)
+def _sample_photo(result: FileResult) -> SamplePhoto:
+    # Recorded results carry both.
+    assert result.item is not None
+    assert result.report is not None
+    return SamplePhoto(result.item, result.report.digests.sha256.hex())
 
 
 def _fixed_salts() -> Callable[[int], bytes]:
+    """Field salts from a fixed seed, so that the demo's bundle is the same on every run.
+    Real evaluations must use random salts (the default of ``record_evaluation``).
+    """
     counter: Iterator[int] = itertools.count()
 
     def randbytes(size: int) -> bytes:

@@ -9,6 +9,7 @@ import struct
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,7 @@ from custody.intake import (
 )
 from custody.ledger import Ledger
 from custody.model import DigitalItem
-from custody.testing import Cast, record_sample_case
+from custody.testing import SAMPLE_TIME, Cast, record_sample_case
 from custody.verify import verify_ledger
 
 IMAGES = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "images"
@@ -330,3 +331,14 @@ def _wait_for_a_partial_copy(temporary: Path) -> None:
             return
         time.sleep(0.002)
     raise AssertionError("the intake never started copying")
+
+
+def test_a_claimed_time_is_recorded_for_every_file(
+    opened: Ledger, blobs: BlobStore, cast: Cast
+) -> None:
+    claimed = SAMPLE_TIME + timedelta(days=3)
+    results = take(opened, blobs, cast, IMAGES / "jpg" / "gps", at=claimed)
+    assert results
+    for result in results:
+        assert result.item is not None
+        assert opened.events("CASE-1", result.item)[0].event.body.time == claimed

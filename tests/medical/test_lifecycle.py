@@ -254,3 +254,31 @@ def test_a_new_document_names_the_subject_only_by_commitment() -> None:
     with pytest.raises(DocumentError) as unfinished:  # what the evaluators must still fill in
         Evaluation.from_json(document)
     assert {p.pointer for p in unfinished.value.problems} >= {"/evaluators", "/sessions"}
+
+
+def test_a_seeded_salt_source_records_the_same_bytes_twice(tmp_path: Path) -> None:
+    def seeded() -> Any:
+        counter = iter(range(10**6))
+        return lambda size: next(counter).to_bytes(size, "big")
+
+    entries = []
+    first: Any = None
+    for run in ("a", "b"):
+        with new_ledger(tmp_path / f"{run}.db") as ledger:
+            prepared = prepare_medical_case(ledger, CLINICIANS, case=CASE)
+            # The identity record's own salt is random: both runs record the first document.
+            first = first or prepared
+            document, identity = first
+            evaluation = Evaluation.from_json(document)
+            record_evaluation(
+                ledger,
+                CASE,
+                evaluation,
+                CLINICIANS.physician,
+                at=SAMPLE_TIME,
+                identity=identity,
+                randbytes=seeded(),
+            )
+            (recorded,) = ledger.events(CASE, evaluation.evaluation_id)
+            entries.append(recorded.statement.entry)
+    assert entries[0] == entries[1]

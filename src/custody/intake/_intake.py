@@ -19,6 +19,7 @@ import enum
 import functools
 import os
 import time
+from datetime import datetime
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
@@ -125,6 +126,7 @@ class IntakeOptions:
         batch_files: files per appended batch; each batch is one durable transaction.
         workers: processes storing and examining files; ``None`` uses two per core, because
             each spends part of its time waiting for the disk to sync a file.
+        at: the claimed time of the ``acquired`` events (default: when each is drafted).
     """
 
     algorithms: frozenset[Algorithm] = frozenset({Algorithm.SHA256})
@@ -133,6 +135,7 @@ class IntakeOptions:
     purpose: str | None = None
     batch_files: int = attrs.field(default=64, validator=_at_least_one)
     workers: int | None = attrs.field(default=None, validator=_at_least_one)
+    at: datetime | None = None
 
 
 @attrs.frozen
@@ -278,7 +281,7 @@ class _IntakeRun:
             item, report.digests.sha256, report.digests.size, report.source, report.media_type
         )
         body = digital.acquisition(
-            utc_now(),
+            options.at or utc_now(),
             details=report.to_details(notes=options.notes),
             place=options.place,
             purpose=options.purpose,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import os
 import re
 import uuid
 from collections.abc import Callable
@@ -157,11 +158,15 @@ def record_evaluation(
     *,
     at: datetime | None = None,
     identity: IdentityRecord | None = None,
+    randbytes: Callable[[int], bytes] = os.urandom,
 ) -> EvaluationState:
     """Record a draft (the first, or a new version before sealing) of ``evaluation``.
 
     The document is checked against every rule first (with the case's evidence items for
     photographs and samples); it is recorded only if no hard rule is broken.
+
+    ``randbytes`` draws the field salts. Keep the default for real evaluations: only a
+    reproducible demonstration or test may pass a seeded source.
 
     Raises:
         EvaluationRefused: listing every hard rule the document breaks.
@@ -180,7 +185,13 @@ def record_evaluation(
             )
         version = current.version + 1  # a new draft of a draft, or of an unsealed addendum
     _record_version(
-        ledger, case, evaluation, signer, EventType.EVALUATION_RECORDED, version, None, at
+        ledger,
+        case,
+        evaluation,
+        signer,
+        _Version(EventType.EVALUATION_RECORDED, version, None),
+        at,
+        randbytes,
     )
     return load_evaluation(ledger, case, reference)
 
@@ -279,9 +290,7 @@ def amend_evaluation(
         case,
         revised,
         signer,
-        EventType.EVALUATION_ADDENDUM,
-        current.version + 1,
-        current.digest,
+        _Version(EventType.EVALUATION_ADDENDUM, current.version + 1, current.digest),
         when,
     )
     return load_evaluation(ledger, case, reference)
@@ -349,26 +358,34 @@ def evidence_lookup(ledger: Ledger, case: str) -> Callable[[str], ItemFacts | No
     return lookup
 
 
+@attrs.frozen
+class _Version:
+    """Which version an event submits: its event type, number and the digest it replaces."""
+
+    kind: EventType
+    number: int
+    supersedes: bytes | None
+
+
 def _record_version(
     ledger: Ledger,
     case: str,
     evaluation: Evaluation,
     signer: Signer,
-    kind: EventType,
-    version: int,
-    supersedes: bytes | None,
+    version: _Version,
     at: datetime | None,
+    randbytes: Callable[[int], bytes] = os.urandom,
 ) -> None:
     _check_signer_is_evaluator(evaluation, signer)
-    document = CommittedDocument.commit(evaluation.to_json())
+    document = CommittedDocument.commit(evaluation.to_json(), randbytes=randbytes)
     claim = EvaluationClaim(
-        kind,
+        version.kind,
         document.digest(),
-        version=version,
+        version=version.number,
         record=document.record_hash(),
         evaluators=[bytes.fromhex(c.key_id) for c in evaluation.evaluators],
         fields=document.commitments(),
-        supersedes=supersedes,
+        supersedes=version.supersedes,
     )
     body = claim.event_body(at or utc_now())
     ledger.record(case, evaluation.evaluation_id, body, signer, records=[document.to_bytes()])
