@@ -43,7 +43,6 @@ UNLISTED = (MANIFEST, CLOSING, INCLUSION)
 MAX_MANIFEST_SIZE = 64 * 1024 * 1024
 MAX_CLOSING_SIZE = 16 * 1024 * 1024
 MAX_KEYS_SIZE = 4 * 1024 * 1024
-MAX_README_SIZE = 1024 * 1024
 MAX_RECORD_MEMBER_SIZE = MAX_RECORD_SIZE
 #: Deepest nesting accepted in a bundle structure. The structures nest 3 deep; the margin
 #: keeps a changed byte a finding about the member, while input built to be deep is refused.

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, TypeVar
 
 import attrs
 
@@ -43,6 +43,10 @@ from custody.bundle._layout import (
     INCLUSION,
     KEYS,
     MANIFEST,
+    MAX_CLOSING_SIZE,
+    MAX_KEYS_SIZE,
+    MAX_MANIFEST_SIZE,
+    MAX_RECORD_MEMBER_SIZE,
     README,
     ClaimedKeys,
     Closing,
@@ -69,7 +73,6 @@ from custody.medical import CommittedDocument, Evaluation, leaves, rebuild
 from custody.model import (
     EVALUATION_EVENTS,
     FIRST_ITEM_EVENTS,
-    MAX_RECORD_SIZE,
     Artifact,
     EvaluationClaim,
     Event,
@@ -174,6 +177,19 @@ def verify_bundle(
 _FIXED_MEMBERS = (README, MANIFEST, CLOSING, INCLUSION, KEYS, ENTRIES)
 
 
+@attrs.frozen
+class _Structure:
+    """A CBOR member of fixed name: its size limit, its check and its malformed code."""
+
+    name: str
+    limit: int
+    check: str
+    code: str
+
+
+_Parsed = TypeVar("_Parsed")
+
+
 class _BundleVerifier:
     def __init__(
         self, archive: ZipReader, name: str, trust: TrustPolicy, workers: int | None
@@ -236,58 +252,55 @@ class _BundleVerifier:
         return None if member is None else self._archive.read(member, limit)
 
     def _manifest(self) -> Manifest | None:
-        self._builder.ran(_READABLE)
-        data = self._read(MANIFEST, 64 * 1024 * 1024)
-        if data is None:
-            self._builder.fail("MEMBER_MISSING", Location(member=MANIFEST), "no manifest")
-            return None
-        try:
-            return Manifest.from_cbor(data)
-        except BundleUnreadable:
-            raise
-        except InvalidInput as exc:
-            self._builder.fail(
-                "MANIFEST_MALFORMED",
-                Location(member=MANIFEST),
-                f"the manifest cannot be read, so no member can be checked against it: {exc}",
-            )
-            return None
+        return self._structure(
+            _Structure(MANIFEST, MAX_MANIFEST_SIZE, _READABLE, "MANIFEST_MALFORMED"),
+            Manifest.from_cbor,
+            missing="no manifest",
+            malformed="the manifest cannot be read, so no member can be checked against it",
+        )
 
     def _closing(self) -> Closing | None:
-        self._builder.ran(_EXPORT)
-        data = self._read(CLOSING, 16 * 1024 * 1024)
-        if data is None:
-            self._builder.fail(
-                "MEMBER_MISSING",
-                Location(member=CLOSING),
-                "the closing export record is missing: nothing proves what the bundle holds",
-            )
-            return None
-        try:
-            return Closing.from_cbor(data)
-        except BundleUnreadable:
-            raise
-        except InvalidInput as exc:
-            self._builder.fail(
-                "EXPORT_MALFORMED", Location(member=CLOSING), f"it cannot be read: {exc}"
-            )
-            return None
+        return self._structure(
+            _Structure(CLOSING, MAX_CLOSING_SIZE, _EXPORT, "EXPORT_MALFORMED"),
+            Closing.from_cbor,
+            missing="the closing export record is missing: nothing proves what the bundle holds",
+            malformed="it cannot be read",
+        )
 
     def _keys(self) -> ClaimedKeys | None:
-        self._builder.ran(_READABLE)
-        data = self._read(KEYS, 4 * 1024 * 1024)
+        return self._structure(
+            _Structure(KEYS, MAX_KEYS_SIZE, _READABLE, "MEMBER_MALFORMED"),
+            ClaimedKeys.from_cbor,
+            missing=None,  # a listed member: reported against the manifest
+            malformed="the signers' claimed keys cannot be read",
+        )
+
+    def _structure(
+        self,
+        structure: _Structure,
+        parse: Callable[[bytes], _Parsed],
+        *,
+        missing: str | None,
+        malformed: str,
+    ) -> _Parsed | None:
+        """Read and parse one of the bundle's CBOR structures, reporting what stops it.
+
+        Raises:
+            BundleUnreadable: the member is over its limit (hostile input).
+        """
+        self._builder.ran(structure.check)
+        where = Location(member=structure.name)
+        data = self._read(structure.name, structure.limit)
         if data is None:
-            return None  # reported against the manifest
+            if missing is not None:
+                self._builder.fail("MEMBER_MISSING", where, missing)
+            return None
         try:
-            return ClaimedKeys.from_cbor(data)
+            return parse(data)
         except BundleUnreadable:
             raise
         except InvalidInput as exc:
-            self._builder.fail(
-                "MEMBER_MALFORMED",
-                Location(member=KEYS),
-                f"the signers' claimed keys cannot be read: {exc}",
-            )
+            self._builder.fail(structure.code, where, f"{malformed}: {exc}")
             return None
 
     def _check_members(self, manifest: Manifest) -> None:
@@ -515,7 +528,7 @@ class _BundleVerifier:
             )
 
     def _record(self, digest: bytes) -> bytes | None:
-        return self._read(record_member(digest), MAX_RECORD_SIZE)
+        return self._read(record_member(digest), MAX_RECORD_MEMBER_SIZE)
 
     # -- step 5: chains against the manifest -------------------------------------------------
 
