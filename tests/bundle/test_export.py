@@ -26,7 +26,7 @@ from custody.bundle._zip import ZipReader
 from custody.crypto import leaf_hash
 from custody.errors import InvalidInput
 from custody.intake import BlobStore
-from custody.model import EventBody, EventType
+from custody.model import DigitalItem, EventBody, EventType
 from custody.testing import SAMPLE_TIME
 
 if TYPE_CHECKING:
@@ -301,3 +301,19 @@ def test_a_changed_blob_is_refused_and_writes_nothing(prepared: Prepared, tmp_pa
 
 def members_of_blobs(prepared: Prepared) -> list[str]:
     return sorted(digest.hex() for digest in prepared.blobs.stored())
+
+
+def test_the_same_bytes_under_two_extensions_are_one_verified_file(
+    prepared: Prepared, tmp_path: Path
+) -> None:
+    """Two items recording the same bytes under names with different extensions share one
+    member; the verifier finds it by its SHA-256 for both."""
+    first = prepared.ledger.events(prepared.case, prepared.photos[0])[0].event.body.artifacts[0]
+    copy = DigitalItem("COPY-1", first.sha256, first.size, "copy.jpeg", first.media_type)
+    prepared.ledger.acquire(prepared.case, copy, prepared.cast.investigator, at=EXPORT_TIME)
+    result = export(prepared, tmp_path / "case.bundle")
+    assert len([n for n in members(result.path) if n.startswith(FILES)]) == 4
+    verification = verified(prepared, result.path)
+    both = [item for item in verification.items if item.reference in {"COPY-1", prepared.photos[0]}]
+    assert [f.status for item in both for f in item.files] == [FileStatus.VERIFIED] * 2
+    assert len({f.member for item in both for f in item.files}) == 1

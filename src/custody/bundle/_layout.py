@@ -178,7 +178,7 @@ def _listed(value: Any) -> ListedMember:
     return ListedMember(
         _text(fields["name"], "member name"),
         _digest(fields["sha256"], "member sha256"),
-        _count(fields["size"], "member size"),
+        count(fields["size"], "member size"),
     )
 
 
@@ -187,7 +187,7 @@ def _chain(value: Any) -> ChainHead:
     item = fields.get("item")
     return ChainHead(
         None if item is None else _text(item, "chain item"),
-        _count(fields["seq"], "chain seq"),
+        count(fields["seq"], "chain seq"),
         _digest(fields["head"], "chain head"),
     )
 
@@ -197,7 +197,7 @@ def _withheld(value: Any) -> WithheldFile:
     return WithheldFile(
         _text(fields["item"], "withheld item"),
         _digest(fields["sha256"], "withheld sha256"),
-        _count(fields["size"], "withheld size"),
+        count(fields["size"], "withheld size"),
     )
 
 
@@ -261,8 +261,8 @@ class Closing:
             fields["exported"], "exported", required={"index", "entry"}, optional=set()
         )
         return cls(
-            _count(exported["index"], "exported.index"),
-            _bytes(exported["entry"], "exported.entry"),
+            count(exported["index"], "exported.index"),
+            byte_string(exported["entry"], "exported.entry"),
             _text(fields["checkpoint"], "checkpoint"),
             path(fields["inclusion"], "inclusion"),
             tuple(_earlier(e) for e in _array(fields["earlier"], "earlier")),
@@ -326,7 +326,7 @@ class ClaimedKeys:
         log = expect_map(fields["log"], "log", required={"origin", "public_key"}, optional=set())
         return cls(
             _text(log["origin"], "log.origin"),
-            _bytes(log["public_key"], "log.public_key"),
+            byte_string(log["public_key"], "log.public_key"),
             tuple(_actor(a) for a in _array(fields["actors"], "actors")),
         )
 
@@ -344,7 +344,7 @@ def _actor(value: Any) -> ClaimedKey:
     )
     organisation = fields.get("organisation")
     return ClaimedKey(
-        _bytes(fields["public_key"], "actor.public_key"),
+        byte_string(fields["public_key"], "actor.public_key"),
         _text(fields["name"], "actor.name"),
         _text(fields["role"], "actor.role"),
         None if organisation is None else _text(organisation, "actor.organisation"),
@@ -472,7 +472,8 @@ def _text(value: Any, field: str) -> str:
     return value
 
 
-def _bytes(value: Any, field: str) -> bytes:
+def byte_string(value: Any, field: str) -> bytes:
+    """A byte string field."""
     if not isinstance(value, bytes):
         raise InvalidInput("must be a byte string", field=field)
     return value
@@ -484,7 +485,8 @@ def _digest(value: Any, field: str) -> bytes:
     return value
 
 
-def _count(value: Any, field: str) -> int:
+def count(value: Any, field: str) -> int:
+    """A non-negative integer field."""
     if type(value) is not int or value < 0:
         raise InvalidInput("must be a non-negative integer", field=field)
     return value
@@ -496,13 +498,3 @@ def path(value: Any, field: str) -> tuple[bytes, ...]:
     if len(hashes) > MAX_PATH:
         raise InvalidInput(f"has more than {MAX_PATH} hashes", field=field)
     return tuple(_digest(h, field) for h in hashes)
-
-
-def count(value: Any, field: str) -> int:
-    """A non-negative integer field."""
-    return _count(value, field)
-
-
-def byte_string(value: Any, field: str) -> bytes:
-    """A byte string field."""
-    return _bytes(value, field)

@@ -200,6 +200,7 @@ class _BundleVerifier:
         self._workers = workers
         self._builder = ReportBuilder(f"bundle {name}", CHECK_OF_CODE)
         self._digests: dict[str, tuple[bytes, int]] = {}
+        self._file_members: dict[str, str] = {}  # files/ member by SHA-256 hex
         self._timeline: list[TimelineEvent] = []
         self._first_events: dict[str, Event] = {}
         self._signed_by: dict[bytes, int] = {}
@@ -246,6 +247,10 @@ class _BundleVerifier:
                 while chunk := stream.read(_CHUNK):
                     digest.update(chunk)
             self._digests[member.name] = (digest.digest(), member.size)
+            if member.name.startswith(FILES):
+                # Files are found by their SHA-256, whatever extension the export chose.
+                sha256_hex = member.name.removeprefix(FILES).partition(".")[0]
+                self._file_members.setdefault(sha256_hex, member.name)
 
     def _read(self, name: str, limit: int) -> bytes | None:
         member = self._archive.member(name)
@@ -624,7 +629,7 @@ class _BundleVerifier:
             if event.type not in FIRST_ITEM_EVENTS:
                 continue
             for artifact in event.body.artifacts:
-                member = file_member(artifact.sha256, artifact.name)
+                member = self._file_member(artifact)
                 recorded.add(member)
                 status = self._file_status(item, artifact, member, withheld)
                 carried = status is not FileStatus.WITHHELD
@@ -647,6 +652,11 @@ class _BundleVerifier:
                     "no event of the bundle records this file",
                 )
         return files
+
+    def _file_member(self, artifact: Artifact) -> str:
+        """The member carrying a recorded file, or the name it would have."""
+        carried = self._file_members.get(artifact.sha256.hex())
+        return carried or file_member(artifact.sha256, artifact.name)
 
     def _file_status(
         self, item: str, artifact: Artifact, member: str, withheld: set[tuple[str, bytes, int]]
@@ -785,7 +795,7 @@ class _BundleVerifier:
             if first is None:
                 continue
             for artifact in first.body.artifacts:
-                member = file_member(artifact.sha256, artifact.name)
+                member = self._file_member(artifact)
                 if artifact.sha256.hex() != photo.sha256 or artifact.size > _MAX_PHOTO_FOR_REPORT:
                     continue
                 if self._digests.get(member) == (artifact.sha256, artifact.size):
