@@ -200,7 +200,7 @@ class _BundleVerifier:
         self._workers = workers
         self._builder = ReportBuilder(f"bundle {name}", CHECK_OF_CODE)
         self._digests: dict[str, tuple[bytes, int]] = {}
-        self._file_members: dict[str, str] = {}  # files/ member by SHA-256 hex
+        self._file_members: dict[bytes, str] = {}  # the manifest's files/ member by SHA-256
         self._timeline: list[TimelineEvent] = []
         self._first_events: dict[str, Event] = {}
         self._signed_by: dict[bytes, int] = {}
@@ -247,10 +247,6 @@ class _BundleVerifier:
                 while chunk := stream.read(_CHUNK):
                     digest.update(chunk)
             self._digests[member.name] = (digest.digest(), member.size)
-            if member.name.startswith(FILES):
-                # Files are found by their SHA-256, whatever extension the export chose.
-                sha256_hex = member.name.removeprefix(FILES).partition(".")[0]
-                self._file_members.setdefault(sha256_hex, member.name)
 
     def _read(self, name: str, limit: int) -> bytes | None:
         member = self._archive.member(name)
@@ -623,6 +619,11 @@ class _BundleVerifier:
 
     def _check_files(self, manifest: Manifest | None) -> dict[str, list[BundleFile]]:
         withheld = {(w.item, w.sha256, w.size) for w in manifest.withheld} if manifest else set()
+        # A file is carried under the name the signed manifest gives its SHA-256, whatever
+        # extension the export chose when two items recorded the same bytes.
+        for listed in manifest.members if manifest else ():
+            if listed.name.startswith(FILES):
+                self._file_members.setdefault(listed.sha256, listed.name)
         files: dict[str, list[BundleFile]] = {}
         recorded = set()
         for item, event in sorted(self._first_events.items()):
@@ -655,8 +656,9 @@ class _BundleVerifier:
 
     def _file_member(self, artifact: Artifact) -> str:
         """The member carrying a recorded file, or the name it would have."""
-        carried = self._file_members.get(artifact.sha256.hex())
-        return carried or file_member(artifact.sha256, artifact.name)
+        return self._file_members.get(artifact.sha256) or file_member(
+            artifact.sha256, artifact.name
+        )
 
     def _file_status(
         self, item: str, artifact: Artifact, member: str, withheld: set[tuple[str, bytes, int]]
