@@ -17,8 +17,10 @@ from custody.bundle._layout import (
     CLOSING,
     ENTRIES,
     FILES,
+    KEYS,
     MANIFEST,
     RECORDS,
+    ClaimedKeys,
     Closing,
     Manifest,
 )
@@ -317,3 +319,39 @@ def test_the_same_bytes_under_two_extensions_are_one_verified_file(
     both = [item for item in verification.items if item.reference in {"COPY-1", prepared.photos[0]}]
     assert [f.status for item in both for f in item.files] == [FileStatus.VERIFIED] * 2
     assert len({f.member for item in both for f in item.files}) == 1
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"purpose": "for the defence"},
+        {"at": EXPORT_TIME + timedelta(hours=1)},
+        {"exporter": "courier"},
+    ],
+    ids=["purpose", "time", "exporter"],
+)
+def test_another_export_of_an_unchanged_case_is_a_new_event(
+    prepared: Prepared, tmp_path: Path, change: dict[str, Any]
+) -> None:
+    first = export(prepared, tmp_path / "first.bundle")
+    if change.get("exporter") == "courier":
+        change = {"exporter": prepared.cast.courier}
+    second = export(prepared, tmp_path / "second.bundle", **change)
+    assert not second.reused
+    assert second.exported.event.prev == first.exported.leaf_hash
+    verified(prepared, second.path)
+
+
+def test_the_exporter_is_named_among_the_claimed_keys(prepared: Prepared, tmp_path: Path) -> None:
+    """The courier signed no event of the photographs: the bundle still names its key."""
+    result = export(
+        prepared,
+        tmp_path / "case.bundle",
+        exporter=prepared.cast.courier,
+        items=[prepared.photos[0]],
+    )
+    keys = ClaimedKeys.from_cbor(members(result.path)[KEYS])
+    assert prepared.cast.courier.public.to_bytes() in {a.public_key for a in keys.actors}
+    verification = verified(prepared, result.path)
+    courier = next(s for s in verification.signers if s.key_id == prepared.cast.courier.key_id)
+    assert courier.claimed_name is not None

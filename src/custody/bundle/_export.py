@@ -130,12 +130,13 @@ def export_bundle(
     target = Path(out)
     if target.exists():
         raise InvalidInput("already exists; bundles are never overwritten", field=str(target))
-    plan, content = _planned(ledger, case, items, set(withhold), blobs, reuse=True)
-    exported = _reusable(plan, content)
+    request = _Request(case, items, frozenset(withhold), exporter.key_id, purpose, at)
+    plan, content = _planned(ledger, request, blobs, reuse=True)
+    exported = _reusable(plan, content, request)
     reused = exported is not None
     if exported is None:
         if plan.reusable is not None:  # an earlier export of another content: carry it too
-            plan, content = _planned(ledger, case, items, set(withhold), blobs, reuse=False)
+            plan, content = _planned(ledger, request, blobs, reuse=False)
         if log_signer is None:
             raise _no_checkpoint_key()
         exported = _record_export(ledger, plan, content, exporter, purpose, at)
@@ -154,17 +155,23 @@ def export_bundle(
     )
 
 
+@attrs.frozen
+class _Request:
+    """What the caller asked to export, and how the export is to be signed."""
+
+    case: str
+    items: Sequence[str] | None
+    withhold: frozenset[str]
+    exporter: bytes  # key id
+    purpose: str | None
+    at: datetime | None
+
+
 def _planned(
-    ledger: Ledger,
-    case: str,
-    items: Sequence[str] | None,
-    withhold: set[str],
-    blobs: BlobStore | None,
-    *,
-    reuse: bool,
+    ledger: Ledger, request: _Request, blobs: BlobStore | None, *, reuse: bool
 ) -> tuple[_Plan, _Content]:
     with ledger.store.snapshot() as reader:
-        plan = _plan(reader, case, items, withhold, blobs, reuse=reuse)
+        plan = _plan(reader, request, blobs, reuse=reuse)
     return plan, _Content.of(ledger, plan)
 
 
@@ -193,9 +200,7 @@ class _Plan:
 
 def _plan(
     reader: StoreReader,
-    case: str,
-    items: Sequence[str] | None,
-    withhold: set[str],
+    request: _Request,
     blobs: BlobStore | None,
     *,
     reuse: bool,
@@ -203,7 +208,8 @@ def _plan(
     """What the bundle will carry; with ``reuse``, leaving out a last exported event of the
     case chain, which the export may reuse if it signs the same manifest.
     """
-    chains = _chains(reader, case, items)
+    case, withhold = request.case, request.withhold
+    chains = _chains(reader, case, request.items)
     unknown = withhold - set(chains)
     if unknown:
         raise InvalidInput(f"the export carries no item {sorted(unknown)[0]!r}", field="withhold")
@@ -224,7 +230,7 @@ def _plan(
         files=files,
         withheld=withheld,
         records=_record_hashes(rows),
-        actors=_actors(reader, rows),
+        actors=_actors(reader, rows, request.exporter),
         heads=tuple(
             ChainHead(item, chain[-1].seq, chain[-1].leaf_hash)
             for item, chain in by_chain.items()
@@ -250,7 +256,7 @@ def _chains(reader: StoreReader, case: str, items: Sequence[str] | None) -> list
 
 
 def _files(
-    rows: Sequence[EntryRow], withhold: set[str], blobs: BlobStore | None
+    rows: Sequence[EntryRow], withhold: frozenset[str], blobs: BlobStore | None
 ) -> tuple[tuple[_File, ...], tuple[WithheldFile, ...]]:
     """The files of digital items (their first event's artifacts): carried or withheld."""
     carried: dict[str, _File] = {}
@@ -284,9 +290,11 @@ def _record_hashes(rows: Sequence[EntryRow]) -> tuple[bytes, ...]:
     return tuple(sorted(hashes))
 
 
-def _actors(reader: StoreReader, rows: Sequence[EntryRow]) -> tuple[ClaimedKey, ...]:
-    """The register's entries for every signer and every named recipient."""
-    key_ids = {row.key_id for row in rows}
+def _actors(
+    reader: StoreReader, rows: Sequence[EntryRow], exporter: bytes
+) -> tuple[ClaimedKey, ...]:
+    """The register's entries for every signer, every named recipient and the exporter."""
+    key_ids = {exporter} | {row.key_id for row in rows}
     key_ids |= {r for row in rows if (r := _event(row).body.recipient) is not None}
     claimed = []
     for key_id in sorted(key_ids):
@@ -358,12 +366,21 @@ def _manifest_artifact(content: _Content) -> Artifact:
     return Artifact(MANIFEST, digest, len(manifest), _MANIFEST_MEDIA_TYPE)
 
 
-def _reusable(plan: _Plan, content: _Content) -> RecordedEvent | None:
-    """The case's last exported event, if it signs this very manifest."""
+def _reusable(plan: _Plan, content: _Content, request: _Request) -> RecordedEvent | None:
+    """The case's last exported event, if it is this very export: the same manifest, signed
+    by the same exporter for the same purpose (at the same time, if one is asked).
+    """
     if plan.reusable is None:
         return None
     earlier = RecordedEvent(plan.reusable.index, open_statement(plan.reusable.entry))
-    return earlier if earlier.event.body.artifacts == (_manifest_artifact(content),) else None
+    event, body = earlier.event, earlier.event.body
+    same = (
+        body.artifacts == (_manifest_artifact(content),)
+        and event.actor == request.exporter
+        and body.purpose == request.purpose
+        and request.at in (None, body.time)
+    )
+    return earlier if same else None
 
 
 def _record_export(

@@ -370,7 +370,7 @@ class _BundleVerifier:
         if key is None:
             builder.fail(
                 "LOG_UNTRUSTED",
-                Location(),
+                Location(member=CLOSING),
                 f"your trust policy names no key for log {origin!r}: nothing proves the "
                 "events are in that log (they were checked with the key the bundle claims)",
             )
@@ -472,18 +472,28 @@ class _BundleVerifier:
                     )
 
     def _replay(
-        self, replay: ChainReplay, finding: EntryFinding, entry: bytes, index: int
+        self,
+        replay: ChainReplay,
+        finding: EntryFinding,
+        entry: bytes,
+        index: int,
+        member: str = ENTRIES,
     ) -> Place:
-        row = EntryRow(index, "", None, 0, "", b"", entry, b"")
-        place = replay.record(row, finding, leaf_hash(entry))
         event = finding.event
-        if event is not None:
-            self._timeline.append(_timeline_event(index, event))
-            self._signed_by[event.actor] = self._signed_by.get(event.actor, 0) + 1
-            if event.seq == 0 and event.item is not None:
-                self._first_events[event.item] = event
-            if event.type in EVALUATION_EVENTS and event.item is not None:
-                self._evaluation_events.setdefault((event.case, event.item), []).append(event)
+        if event is None:
+            # Nothing names its chain: the entry is located by its log index alone.
+            self._builder.ran_each(finding.ran)
+            for code, message in finding.problems:
+                self._builder.fail(code, Location(index=index, member=member), message)
+            return (None, None, None, index)
+        row = EntryRow(index, event.case, event.item, event.seq, "", b"", entry, b"")
+        place = replay.record(row, finding, leaf_hash(entry))
+        self._timeline.append(_timeline_event(index, event))
+        self._signed_by[event.actor] = self._signed_by.get(event.actor, 0) + 1
+        if event.seq == 0 and event.item is not None:
+            self._first_events[event.item] = event
+        if event.type in EVALUATION_EVENTS and event.item is not None:
+            self._evaluation_events.setdefault((event.case, event.item), []).append(event)
         return place
 
     def _proofs(self) -> Iterator[tuple[int, tuple[bytes, ...]] | None]:
@@ -574,7 +584,7 @@ class _BundleVerifier:
         if closing is None:
             return None
         finding = check_signed_entry(context, closing.entry)
-        place = self._replay(replay, finding, closing.entry, closing.index)
+        place = self._replay(replay, finding, closing.entry, closing.index, CLOSING)
         self._check_inclusion(
             anchor, closing.entry, closing.index, (closing.index, closing.inclusion), place
         )
