@@ -656,7 +656,7 @@ def test_an_untrusted_signer_fails_on_the_command_line(
 def test_a_policy_without_the_log_is_log_untrusted(bundle_case: BundleCase) -> None:
     result = bundle_case.verify(trust=attrs.evolve(bundle_case.trust, logs=()))
     assert codes(result) == {"LOG_UNTRUSTED"}
-    assert problems(result, "LOG_UNTRUSTED") == [Location()]
+    assert problems(result, "LOG_UNTRUSTED") == [Location(member=CLOSING)]
 
 
 def test_a_policy_with_another_log_key_fails_the_checkpoints(bundle_case: BundleCase) -> None:
