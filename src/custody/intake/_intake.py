@@ -19,10 +19,10 @@ import enum
 import functools
 import os
 import time
-from datetime import datetime
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
