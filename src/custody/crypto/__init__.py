@@ -24,6 +24,7 @@ from custody.crypto._keys import MAX_KEY_FILE_SIZE, PublicKey, SigningKey, key_i
 from custody.crypto._merkle import (
     EMPTY_ROOT,
     HASH_SIZE,
+    InclusionChecker,
     MerkleTree,
     leaf_hash,
     node_hash,
@@ -60,6 +61,7 @@ __all__ = [
     "CWT_CLAIMS",
     "EMPTY_ROOT",
     "HASH_SIZE",
+    "InclusionChecker",
     "KID",
     "MAX_KEY_FILE_SIZE",
     "MAX_NOTE_SIGNATURES",

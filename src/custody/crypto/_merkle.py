@@ -34,6 +34,7 @@ from custody.errors import InvalidInput, ProofError
 __all__ = [
     "EMPTY_ROOT",
     "HASH_SIZE",
+    "InclusionChecker",
     "MerkleTree",
     "leaf_hash",
     "node_hash",
@@ -402,6 +403,82 @@ def _chain_inclusion(index: int, size: int, seed: bytes, proof: list[bytes]) -> 
     if sn != 0:  # Step 4: the proof stops below the root
         raise ProofError(_wrong_length("inclusion", len(proof), index, size))
     return r
+
+
+class InclusionChecker:
+    """Checks many inclusion proofs under one trusted root, each as :func:`verify_inclusion`
+    would, with fewer hashes when the leaves come in increasing order.
+
+    Proofs of neighbouring leaves share their upper part. Once a proof has led to the root,
+    every subtree on its path is proven to be in the tree; the next proof climbs only until
+    it reaches one of them, then must go on with exactly the hashes the proven path has
+    (so a proof is accepted only if it is byte for byte the one a full check accepts). Only
+    one proven subtree per level is kept: at most 64, whatever the number of proofs.
+    """
+
+    def __init__(self, size: int, root: bytes) -> None:
+        """Check proofs against the tree of ``size`` leaves with ``root`` (both trusted).
+
+        Raises:
+            ProofError: the size is out of range or the root is not 32 bytes.
+        """
+        _require_size(size, "tree size")
+        _require_hash(root, "root hash")
+        self._size = size
+        self._root = root
+        # Per level, the last subtree proven there: its index on the level, its hash, and
+        # the proof that climbed through it with the position of its last hash below it.
+        # (level, index) names one subtree of this tree, so an entry stays true when newer
+        # paths pass elsewhere.
+        self._proven: list[tuple[int, bytes, list[bytes], int] | None] = [None] * 65
+
+    @property
+    def size(self) -> int:
+        """The size of the tree the proofs are checked in."""
+        return self._size
+
+    def included(self, index: int, leaf_hash: bytes, proof: Sequence[bytes]) -> bool:
+        """Whether ``proof`` (32-byte ``bytes`` hashes) shows ``leaf_hash`` is leaf ``index``."""
+        if not 0 <= index < self._size or len(leaf_hash) != HASH_SIZE or not _hashes(proof):
+            return False
+        hashes = list(proof)
+        climbed = []
+        fn, sn, node, level = index, self._size - 1, bytes(leaf_hash), 0
+        for position, sibling in enumerate(hashes):  # RFC 9162 §2.1.3.2, step 3
+            if sn == 0:
+                return False
+            if fn & 1 or fn == sn:
+                node = _hash_children(sibling, node)
+                while not fn & 1 and fn != 0:
+                    fn, sn, level = fn >> 1, sn >> 1, level + 1
+            else:
+                node = _hash_children(node, sibling)
+            fn, sn, level = fn >> 1, sn >> 1, level + 1
+            known = self._proven[level]
+            if known is not None and known[0] == fn:
+                _, known_node, known_hashes, known_position = known
+                if (
+                    node != known_node
+                    or hashes[position + 1 :] != known_hashes[known_position + 1 :]
+                ):
+                    return False
+                break
+            climbed.append((level, (fn, node, hashes, position)))
+        else:
+            if sn != 0 or node != self._root:
+                return False
+        for level, subtree in climbed:
+            self._proven[level] = subtree
+        return True
+
+
+def _hashes(proof: Sequence[bytes]) -> bool:
+    """Whether ``proof`` is at most 128 hashes, each ``bytes`` of 32 (checked in C loops)."""
+    return (
+        len(proof) <= _MAX_PROOF_HASHES
+        and set(map(type, proof)) <= {bytes}
+        and set(map(len, proof)) <= {HASH_SIZE}
+    )
 
 
 def _inclusion_proof_length(index: int, size: int) -> int:
