@@ -8,6 +8,7 @@ Every exception the library raises on purpose derives from :class:`CustodyError`
      │    │    └── EncodingLimitError   refused for its size or nesting, not its form
      │    ├── KeyFileError        a key file that is corrupt, or a wrong passphrase
      │    ├── TransitionRefused   an event the item's custody state does not allow
+     │    │    └── ChainMoved      another event came first on the chain it was planned on
      │    ├── NotALedger          a file that is not a custody ledger
      │    └── BundleUnreadable    a file that is not a usable bundle (hostile or broken)
      ├── VerificationError       well-formed input that is not trustworthy
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BundleUnreadable",
+    "ChainMoved",
     "CustodyError",
     "EncodingError",
     "EncodingLimitError",
@@ -76,6 +78,10 @@ class KeyFileError(InvalidInput):
 
 class TransitionRefused(InvalidInput):
     """An event the item's custody state does not allow (the history would be impossible)."""
+
+
+class ChainMoved(TransitionRefused):
+    """An append planned on a chain as it stood, refused because another event came first."""
 
 
 class NotALedger(InvalidInput):

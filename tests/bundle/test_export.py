@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import cbor2
 import pytest
 
-from custody.bundle import ExportResult, FileStatus, export_bundle, verify_bundle
+from custody.bundle import ExportResult, FileStatus, _export, export_bundle, verify_bundle
 from custody.bundle._layout import (
     CLOSING,
     ENTRIES,
@@ -26,7 +26,7 @@ from custody.bundle._layout import (
 )
 from custody.bundle._zip import ZipReader
 from custody.crypto import leaf_hash
-from custody.errors import InvalidInput
+from custody.errors import ChainMoved, InvalidInput
 from custody.intake import BlobStore
 from custody.model import DigitalItem, EventBody, EventType
 from custody.testing import SAMPLE_TIME
@@ -299,6 +299,41 @@ def test_a_changed_blob_is_refused_and_writes_nothing(prepared: Prepared, tmp_pa
         export(prepared, out)
     assert not out.exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".custody-export-")]
+
+
+def test_a_blob_of_another_size_is_refused_before_recording(
+    prepared: Prepared, tmp_path: Path
+) -> None:
+    digest = bytes.fromhex(members_of_blobs(prepared)[0])
+    path = prepared.blobs.path_of(digest)
+    path.chmod(0o644)
+    path.write_bytes(path.read_bytes()[:-1])
+    refused(prepared, tmp_path / "x.bundle", "has .* bytes, not the recorded")
+
+
+def test_a_case_event_recorded_during_the_export_refuses_it(
+    prepared: Prepared, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process records on the case between planning and recording the export: the
+    export is refused, and no exported event is left for a bundle that was never written."""
+    planned = _export._planned
+
+    def planned_then_raced(*args: Any, **options: Any) -> Any:
+        found = planned(*args, **options)
+        other = EventBody(EventType.EXPORTED, EXPORT_TIME, purpose="another export")
+        prepared.ledger.record(prepared.case, None, other, prepared.cast.analyst)
+        return found
+
+    monkeypatch.setattr(_export, "_planned", planned_then_raced)
+    size = prepared.ledger.size
+    out = tmp_path / "x.bundle"
+    with pytest.raises(ChainMoved, match="while it was exported; export again"):
+        export(prepared, out)
+    assert prepared.ledger.size == size + 1  # the other process's event only
+    assert not out.exists()
+    monkeypatch.undo()
+    export(prepared, out)
+    assert verify_bundle(out, prepared.trust()).ok
 
 
 def members_of_blobs(prepared: Prepared) -> list[str]:

@@ -10,7 +10,7 @@ import pytest
 
 from custody.crypto import MerkleTree, verify_checkpoint, verify_consistency, verify_inclusion
 from custody.crypto._note import NoteVerifier
-from custody.errors import InvalidInput, NotALedger, TransitionRefused
+from custody.errors import ChainMoved, InvalidInput, NotALedger, TransitionRefused
 from custody.ledger import Draft, Ledger, open_statement
 from custody.model import EventBody, EventType, PhysicalItem, SealState
 from custody.testing import Cast, fixed_key, record_sample_case
@@ -51,6 +51,21 @@ def test_batch_is_all_or_nothing(sample_ledger: Ledger, cast: Cast) -> None:
     recorded = sample_ledger.record_many([good, good])
     assert [r.index for r in recorded] == [size, size + 1]
     assert recorded[1].event.prev == recorded[0].leaf_hash
+
+
+def test_an_event_planned_on_a_chain_that_moved_is_refused(
+    sample_ledger: Ledger, cast: Cast
+) -> None:
+    body = EventBody(EventType.ACCESSED, T)
+    next_seq = sample_ledger.state("CASE-1", "ITEM-1").next_seq
+    sample_ledger.record("CASE-1", "ITEM-1", body, cast.analyst)  # another process came first
+    size = sample_ledger.size
+    with pytest.raises(ChainMoved, match=f"meant to be number {next_seq} of its chain"):
+        sample_ledger.record("CASE-1", "ITEM-1", body, cast.analyst, expect_seq=next_seq)
+    assert sample_ledger.size == size
+    planned = Draft("CASE-1", "ITEM-1", body, cast.analyst, expect_seq=next_seq + 1)
+    (recorded,) = sample_ledger.record_many([planned])
+    assert recorded.event.seq == next_seq + 1
 
 
 def test_transfer_without_seals_releases_the_current_seals(

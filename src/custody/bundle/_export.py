@@ -45,7 +45,7 @@ from custody.bundle._layout import (
 from custody.bundle._readme import readme_text
 from custody.bundle._zip import ZipWriter
 from custody.crypto import Checkpoint, Signer
-from custody.errors import InvalidInput
+from custody.errors import ChainMoved, InvalidInput
 from custody.intake import BlobStore
 from custody.ledger import Ledger, RecordedEvent, open_statement
 from custody.model import (
@@ -268,16 +268,29 @@ def _files(
             if row.item in withhold:
                 withheld.append(WithheldFile(row.item, artifact.sha256, artifact.size))
                 continue
-            if blobs is None or artifact.sha256 not in blobs:
-                raise InvalidInput(
-                    f"the blob store lacks the file of item {row.item!r} "
-                    f"(SHA-256 {artifact.sha256.hex()}); withhold it to export its hash only",
-                    field="blobs",
-                )
+            _check_blob(blobs, row.item, artifact)
             member = file_member(artifact.sha256, artifact.name)
             carried.setdefault(artifact.sha256.hex(), _File(member, artifact))
     files = tuple(sorted(carried.values(), key=lambda f: f.member))
     return files, tuple(sorted(withheld, key=lambda w: (w.item, w.sha256)))
+
+
+def _check_blob(blobs: BlobStore | None, item: str, artifact: Artifact) -> None:
+    """Refuse, before anything is recorded, a file the blob store lacks or holds at another
+    size; changed bytes of the same size are found while the bundle is written."""
+    if blobs is None or artifact.sha256 not in blobs:
+        raise InvalidInput(
+            f"the blob store lacks the file of item {item!r} "
+            f"(SHA-256 {artifact.sha256.hex()}); withhold it to export its hash only",
+            field="blobs",
+        )
+    size = blobs.path_of(artifact.sha256).stat().st_size
+    if size != artifact.size:
+        raise InvalidInput(
+            f"the blob store's copy of the file of item {item!r} has {size} bytes, not the "
+            f"recorded {artifact.size}; run a fixity check (custody fixity) and restore it",
+            field="blobs",
+        )
 
 
 def _record_hashes(rows: Sequence[EntryRow]) -> tuple[bytes, ...]:
@@ -406,14 +419,15 @@ def _record_export(
             }
         },
     )
-    exported = ledger.record(plan.case, None, body, exporter)
-    case_head = next(head.head for head in plan.heads if head.item is None)
-    if exported.event.prev != case_head:
-        raise InvalidInput(
+    case_head = next(head for head in plan.heads if head.item is None)
+    try:
+        # The bundle carries the case as planned: the export must be its very next event.
+        return ledger.record(plan.case, None, body, exporter, expect_seq=case_head.seq + 1)
+    except ChainMoved as exc:
+        raise ChainMoved(
             "another event was recorded on the case while it was exported; export again",
             field=plan.case,
-        )
-    return exported
+        ) from exc
 
 
 def _no_checkpoint_key() -> InvalidInput:

@@ -18,7 +18,7 @@ from custody.crypto import (
     Signer,
     sign_checkpoint,
 )
-from custody.errors import InvalidInput, TransitionRefused
+from custody.errors import ChainMoved, InvalidInput, TransitionRefused
 from custody.ledger._state import EMPTY, ChainState, advance, violations
 from custody.ledger._statement import Statement, open_statement, sign_event
 from custody.model import (
@@ -94,6 +94,9 @@ class Draft:
     Attributes:
         records: opaque records (the salted documents of medical evaluations) to store
             with the event, in the same transaction, each under its SHA-256.
+        expect_seq: the sequence number the event must get, for a caller that decided on
+            it from the chain as it stood: if another event was appended first, the append
+            is refused (:class:`~custody.errors.ChainMoved`). ``None``: whatever comes next.
     """
 
     case: str
@@ -101,6 +104,7 @@ class Draft:
     body: EventBody
     signer: Signer
     records: tuple[bytes, ...] = attrs.field(default=(), converter=_records)
+    expect_seq: int | None = None
 
 
 class Ledger:
@@ -256,6 +260,7 @@ class Ledger:
         signer: Signer,
         *,
         records: Sequence[bytes] = (),
+        expect_seq: int | None = None,
     ) -> RecordedEvent:
         """Sign and append one event to the chain of (case, item).
 
@@ -269,14 +274,16 @@ class Ledger:
             records: opaque records to store in the same transaction, each under its
                 SHA-256; storing stored bytes again does nothing. An evaluation event that
                 submits a version must find its record here or already stored.
+            expect_seq: the sequence number the event must get (see :class:`Draft`).
 
         Raises:
             TransitionRefused: if the event would make an impossible history (including an
-                item event in a case that has not been opened).
+                item event in a case that has not been opened); :class:`ChainMoved` if
+                ``expect_seq`` is not the chain's next number.
             InvalidInput: if the signer or a named recipient is not a registered actor, or
                 an evaluation's record is neither given nor stored.
         """
-        (recorded,) = self.record_many([Draft(case, item, body, signer, records)])
+        (recorded,) = self.record_many([Draft(case, item, body, signer, records, expect_seq)])
         return recorded
 
     def record_many(
@@ -320,6 +327,12 @@ class Ledger:
         position: int,
         given: set[bytes],
     ) -> Statement:
+        if draft.expect_seq not in (None, state.next_seq):
+            raise ChainMoved(
+                f"{_position(position)}the event was meant to be number {draft.expect_seq} of "
+                f"its chain, which now has {state.next_seq} events: another event came first",
+                field=_chain(draft),
+            )
         self._check_parties(tx, draft)
         body = _with_released_seals(draft.body, state)
         event = Event(draft.case, draft.item, state.next_seq, state.head, draft.signer.key_id, body)
