@@ -31,8 +31,9 @@ from custody.bundle._contents import (
     FileStatus,
     TimelineEvent,
 )
+from custody.bundle._verify import CHECK_OF_CODE
 from custody.medical import Evaluation, SamplePhoto, sample_evaluation
-from custody.report._bundle_report import explain_problem, render_bundle_report
+from custody.report._bundle_report import _FALLBACK, explain_problem, render_bundle_report
 from custody.report._html import data_uri
 from custody.report._medical_report import diagram_png_for
 from custody.report._thumbnails import make_thumbnail
@@ -393,6 +394,12 @@ def test_untrusted_signers_are_worded_apart() -> None:
     for code in ("KEY_UNKNOWN", "LOG_UNTRUSTED"):
         assert "trust policy does not list" in explain_problem(code)
     assert "another period" in explain_problem("KEY_NOT_VALID")
+
+
+def test_every_bundle_problem_code_has_plain_words_of_its_own_or_its_family() -> None:
+    assert [code for code in CHECK_OF_CODE if explain_problem(code) == _FALLBACK] == []
+    assert "kept earlier" in explain_problem("CHECKPOINT_UNPROVEN")
+    assert "none of its signed events" in explain_problem("RECORD_UNREFERENCED")
 
 
 def test_untrusted_exporter_is_not_called_trusted() -> None:

@@ -18,8 +18,7 @@ The manifest cannot list itself, nor what is made after the exported event that 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import Any, BinaryIO
+from typing import Any
 
 import attrs
 
@@ -49,7 +48,8 @@ MAX_RECORD_MEMBER_SIZE = MAX_RECORD_SIZE
 MAX_DEPTH = 16
 #: An RFC 9162 audit path of a tree below 2**64 leaves has at most 64 hashes.
 MAX_PATH = 64
-_MAX_SEQUENCE_ITEM = MAX_ENTRY_SIZE + 64
+#: The largest item of a CBOR sequence member: one signed event and its framing.
+MAX_SEQUENCE_ITEM = MAX_ENTRY_SIZE + 64
 _EXTENSION = re.compile(r"\.[a-z0-9]{1,10}")
 
 
@@ -364,99 +364,6 @@ def inclusion_item(index: int, proof: list[bytes]) -> bytes:
     return encoding.encode([index, proof])
 
 
-def read_sequence(stream: BinaryIO, member: str, size: int) -> Iterator[tuple[int, Any]]:
-    """The data items of a CBOR sequence member (RFC 8742), decoded strictly, one at a time.
-
-    Yields:
-        (position, decoded item); position counts from 1 for messages.
-
-    Raises:
-        BundleUnreadable: an item over the size limit.
-        InvalidInput: an item that is not deterministic CBOR, or a truncated one.
-    """
-    position = 0
-    while True:
-        position += 1
-        raw = _next_item(stream, f"{member} item {position}", size)
-        if raw is None:
-            return
-        size -= len(raw)
-        yield position, decode_member(raw, f"{member} item {position}", _MAX_SEQUENCE_ITEM)
-
-
-def _next_item(stream: BinaryIO, where: str, remaining: int) -> bytes | None:
-    """The raw bytes of the next data item, read header by header; ``None`` at the end.
-
-    Only integers, byte and text strings, arrays and maps occur in the sequences; the strict
-    decoder checks the item once it is whole.
-    """
-    first = stream.read(1)
-    if not first:
-        return None
-    reader = _ItemReader(stream, where, remaining)
-    reader.keep(first)
-    head, pending = first, 1
-    while True:
-        major, info = head[0] >> 5, head[0] & 0x1F
-        if major > 5 or info > 27:
-            raise InvalidInput("not an item of the bundle's CBOR subset", field=where)
-        size = _ARGUMENT_SIZES.get(info, 0)
-        argument = int.from_bytes(reader.take(size), "big") if size else info
-        pending -= 1
-        if major in (2, 3):
-            reader.take(argument)
-        elif major in (4, 5):
-            pending += argument * (2 if major == 5 else 1)
-        if pending == 0:
-            return reader.raw()
-        if pending > remaining:
-            raise InvalidInput(
-                "truncated: an item has more elements than the member has bytes", field=where
-            )
-        head = reader.take(1)
-
-
-_ARGUMENT_SIZES = {24: 1, 25: 2, 26: 4, 27: 8}
-
-
-class _ItemReader:
-    """Collects one item's bytes from a stream, refusing more than the item limit."""
-
-    def __init__(self, stream: BinaryIO, where: str, remaining: int) -> None:
-        self._stream = stream
-        self._where = where
-        self._remaining = remaining
-        self._parts: list[bytes] = []
-        self._size = 0
-
-    def keep(self, data: bytes) -> None:
-        self._size += len(data)
-        if self._size > _MAX_SEQUENCE_ITEM:
-            raise BundleUnreadable(f"item over {_MAX_SEQUENCE_ITEM} bytes", field=self._where)
-        self._parts.append(data)
-
-    def take(self, size: int) -> bytes:
-        # A length past the member's end is a damaged item, whatever it claims; only an item
-        # that is really there and over the limit is refused as hostile.
-        if self._size + size > self._remaining:
-            raise InvalidInput("truncated: an item runs past the member's end", field=self._where)
-        if self._size + size > _MAX_SEQUENCE_ITEM:
-            raise BundleUnreadable(f"item over {_MAX_SEQUENCE_ITEM} bytes", field=self._where)
-        data = _read_exactly(self._stream, size, self._where)
-        self.keep(data)
-        return data
-
-    def raw(self) -> bytes:
-        return b"".join(self._parts)
-
-
-def _read_exactly(stream: BinaryIO, size: int, where: str) -> bytes:
-    data = stream.read(size) if size else b""
-    if len(data) != size:
-        raise InvalidInput("truncated: the member ends inside an item", field=where)
-    return data
-
-
 # --- field checks ---------------------------------------------------------------------------
 
 
@@ -497,4 +404,6 @@ def path(value: Any, field: str) -> tuple[bytes, ...]:
     hashes = _array(value, field)
     if len(hashes) > MAX_PATH:
         raise InvalidInput(f"has more than {MAX_PATH} hashes", field=field)
+    if set(map(type, hashes)) <= {bytes} and set(map(len, hashes)) <= {32}:
+        return tuple(hashes)  # the usual case, checked in C loops
     return tuple(_digest(h, field) for h in hashes)

@@ -6,22 +6,25 @@ The steps, as in ``docs/bundle-format.md`` ("Verifying a bundle"):
 2. Hash every member; compare the members with the manifest: each listed member present,
    of its size and SHA-256, in the bundle order, and nothing else.
 3. Open the closing checkpoint with the trusted log key; check each earlier checkpoint's
-   signature and its consistency with the closing one.
+   signature and its consistency with the closing one. Open each checkpoint the verifier
+   holds with the same key: the bundle must prove the log at its size, with its root.
 4. For each event of entries.cborseq, in log order: parse, look up the signer in the trust
    policy, verify the signature (on worker processes for large bundles), check its
    inclusion proof under the closing checkpoint, and replay its chain through the custody
    state machine, medical records included.
 5. Compare the chains with the heads the manifest names: nothing missing, nothing cut off.
-6. Check the exported event: trusted signature, in the log, the case's next event, and
-   signing the manifest's SHA-256 and size.
-7. Check every recorded file: carried with its recorded hash and size, or withheld by name.
+6. Check the exported event: trusted signature, in the log, the case's next event,
+   signing the manifest's SHA-256 and size, and counting the events, files and withheld
+   files the bundle holds.
+7. Check every recorded file: carried with its recorded hash and size, or withheld by name;
+   and every listed record: named by an event of the bundle.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 import attrs
@@ -40,6 +43,7 @@ from custody.bundle._layout import (
     CLOSING,
     ENTRIES,
     FILES,
+    FORMAT,
     INCLUSION,
     KEYS,
     MANIFEST,
@@ -48,6 +52,7 @@ from custody.bundle._layout import (
     MAX_MANIFEST_SIZE,
     MAX_RECORD_MEMBER_SIZE,
     README,
+    RECORDS,
     ClaimedKeys,
     Closing,
     Manifest,
@@ -55,16 +60,17 @@ from custody.bundle._layout import (
     count,
     file_member,
     path,
-    read_sequence,
     record_member,
 )
+from custody.bundle._sequence import read_sequence
 from custody.bundle._zip import ZipReader
 from custody.crypto import (
+    EMPTY_ROOT,
     Checkpoint,
+    InclusionChecker,
     NoteVerifier,
     PublicKey,
     leaf_hash,
-    root_from_inclusion_proof,
     verify_checkpoint,
     verify_consistency,
 )
@@ -77,6 +83,7 @@ from custody.model import (
     EvaluationClaim,
     Event,
     EventType,
+    expect_map,
 )
 from custody.store import EntryRow
 from custody.verify import Location, TrustPolicy
@@ -99,6 +106,7 @@ _MEMBER_ORDER = "members in bundle order"
 _MANIFEST_SIGNED = "manifest signed by the export"
 _CHECKPOINT = "checkpoint signatures"
 _CONSISTENT = "earlier checkpoints consistent"
+_HELD = "log consistent with held checkpoints"
 _INCLUDED = "events included in the signed log"
 _HEADS = "chains complete up to the export"
 _EXPORT = "closing export event"
@@ -109,16 +117,20 @@ CHECK_OF_CODE: dict[str, str] = {
     "MEMBER_MISSING": _MEMBERS_LISTED,
     "MEMBER_CHANGED": _MEMBERS_LISTED,
     "MEMBER_UNEXPECTED": _MEMBERS_LISTED,
+    "RECORD_UNREFERENCED": _MEMBERS_LISTED,
     "MEMBER_ORDER": _MEMBER_ORDER,
     "MEMBER_MALFORMED": _READABLE,
     "MANIFEST_MALFORMED": _READABLE,
     "MANIFEST_CHANGED": _MANIFEST_SIGNED,
     "EXPORT_MALFORMED": _EXPORT,
     "EXPORT_CASE": _EXPORT,
+    "EXPORT_COUNTS": _EXPORT,
     "LOG_UNTRUSTED": "log key trusted",
     "CHECKPOINT_MALFORMED": _CHECKPOINT,
     "CHECKPOINT_SIGNATURE": _CHECKPOINT,
     "CONSISTENCY_INVALID": _CONSISTENT,
+    "LOG_INCONSISTENT": _HELD,
+    "CHECKPOINT_UNPROVEN": _HELD,
     "INCLUSION_INVALID": _INCLUDED,
     "INCLUSION_MISSING": _INCLUDED,
     "ENTRY_ORDER": _INCLUDED,
@@ -142,7 +154,11 @@ _CHUNK = 1 << 20
 
 
 def verify_bundle(
-    bundle: str | os.PathLike[str], trust: TrustPolicy, *, workers: int | None = None
+    bundle: str | os.PathLike[str],
+    trust: TrustPolicy,
+    *,
+    workers: int | None = None,
+    held_checkpoints: Sequence[str] = (),
 ) -> BundleVerification:
     """Verify a bundle file offline against ``trust``, the verifier's own policy.
 
@@ -154,6 +170,9 @@ def verify_bundle(
         trust: the keys and logs the verifier trusts.
         workers: processes for signature checks, counting this one; ``None`` uses every
             core for large bundles.
+        held_checkpoints: checkpoint notes the verifier kept from earlier, as
+            ``Ledger.checkpoint()`` returns them; the bundle must prove the log it carries
+            consistent with each (``LOG_INCONSISTENT``, ``CHECKPOINT_UNPROVEN``).
 
     Returns:
         The report (``.ok`` only if every check passed and every signer is trusted) with
@@ -170,7 +189,8 @@ def verify_bundle(
                 + ", ".join(_FIXED_MEMBERS),
                 field=os.fspath(bundle),
             )
-        return _BundleVerifier(archive, os.fspath(bundle), trust, workers).run()
+        verifier = _BundleVerifier(archive, os.fspath(bundle), trust, workers, held_checkpoints)
+        return verifier.run()
 
 
 #: A ZIP holding none of these is not a bundle at all; one missing some was tampered with.
@@ -190,15 +210,53 @@ class _Structure:
 _Parsed = TypeVar("_Parsed")
 
 
+@attrs.frozen
+class _ProvenLog:
+    """The closing checkpoint, and the log states the bundle proves it extends.
+
+    Attributes:
+        verifier: the log key the checkpoints were opened with.
+        closing: the closing checkpoint.
+        roots: the root at each size the bundle proves: the closing checkpoint's, and each
+            earlier checkpoint's whose signature and consistency proof verified.
+    """
+
+    verifier: NoteVerifier
+    closing: Checkpoint
+    roots: Mapping[int, bytes]
+
+
+class _Builder(ReportBuilder):
+    """The report builder, also remembering the members problems were found at, so that a
+    later check can stand down where an earlier problem leaves its answer unknowable.
+    """
+
+    def __init__(self, subject: str, check_of_code: dict[str, str]) -> None:
+        super().__init__(subject, check_of_code)
+        self.troubled: set[str] = set()
+
+    def fail(self, code: str, where: Location, message: str) -> None:
+        super().fail(code, where, message)
+        if where.member is not None:
+            self.troubled.add(where.member)
+
+
 class _BundleVerifier:
     def __init__(
-        self, archive: ZipReader, name: str, trust: TrustPolicy, workers: int | None
+        self,
+        archive: ZipReader,
+        name: str,
+        trust: TrustPolicy,
+        workers: int | None,
+        held_checkpoints: Sequence[str],
     ) -> None:
         self._archive = archive
         self._name = name
         self._trust = trust
         self._workers = workers
-        self._builder = ReportBuilder(f"bundle {name}", CHECK_OF_CODE)
+        self._held_checkpoints = tuple(held_checkpoints)
+        self._builder = _Builder(f"bundle {name}", CHECK_OF_CODE)
+        self._named_records: set[str] = set()  # records/ members some event looked up
         self._digests: dict[str, tuple[bytes, int]] = {}
         self._file_members: dict[bytes, str] = {}  # the manifest's files/ member by SHA-256
         self._timeline: list[TimelineEvent] = []
@@ -216,15 +274,21 @@ class _BundleVerifier:
             self._check_members(manifest)
         case = manifest.case if manifest else None
         origin = manifest.origin if manifest else (keys.origin if keys else None)
-        anchor = self._anchor(closing, origin, keys)
+        log = self._proven_log(closing, origin, keys)
+        if log is not None:
+            self._check_held(log)
+        anchor = log.closing if log else None
         context = EntryContext(origin or "", self._trust.key_ring(_claimed(keys)), None)
-        replay = ChainReplay(builder, None, MedicalRecords(builder, self._record))
+        replay = ChainReplay(builder, None, MedicalRecords(builder, self._named_record))
         self._entries(context, replay, anchor, case)
+        event_count = self._carried_events()
         if manifest is not None:
             self._check_heads(manifest, replay)
-        export = self._export(closing, manifest, context, replay, anchor)
+        export = self._export(closing, manifest, context, replay, anchor, event_count)
         replay.finish()
         files = self._check_files(manifest)
+        if manifest is not None:
+            self._check_records(manifest)
         report = builder.build()
         return BundleVerification(
             report=report,
@@ -346,22 +410,50 @@ class _BundleVerifier:
 
     # -- step 3: checkpoints ---------------------------------------------------------------
 
-    def _anchor(
+    def _proven_log(
         self, closing: Closing | None, origin: str | None, keys: ClaimedKeys | None
-    ) -> Checkpoint | None:
+    ) -> _ProvenLog | None:
+        """The closing checkpoint and the earlier ones proven consistent with it; ``None``
+        if the closing checkpoint cannot be opened (its problem says why).
+        """
         if closing is None or origin is None:
             return None
         verifier = self._log_verifier(origin, keys)
         if verifier is None:
             return None
         anchor = self._open_checkpoint(closing.checkpoint, verifier, Location(member=CLOSING))
-        if anchor is not None:
-            for number, earlier in enumerate(closing.earlier, start=1):
-                where = Location(member=f"{CLOSING} earlier checkpoint {number}")
-                old = self._open_checkpoint(earlier.note, verifier, where)
-                if old is not None:
-                    self._check_consistency(old, anchor, earlier.consistency, where)
-        return anchor
+        if anchor is None:
+            return None
+        # Every log extends the empty one: size 0 needs no proof.
+        roots = {0: EMPTY_ROOT, anchor.size: anchor.root_hash}
+        for number, earlier in enumerate(closing.earlier, start=1):
+            where = Location(member=f"{CLOSING} earlier checkpoint {number}")
+            old = self._open_checkpoint(earlier.note, verifier, where)
+            if old is not None and self._check_consistency(old, anchor, earlier.consistency, where):
+                roots[old.size] = old.root_hash
+        return _ProvenLog(verifier, anchor, roots)
+
+    def _check_held(self, log: _ProvenLog) -> None:
+        """Each held checkpoint must sign the root the bundle proves at its size: the log
+        the bundle comes from is then the one the verifier saw earlier, only grown.
+        """
+        for number, note in enumerate(self._held_checkpoints, start=1):
+            where = Location(member=f"held checkpoint {number}")
+            held = self._open_checkpoint(note, log.verifier, where)
+            if held is None:
+                continue
+            self._builder.ran(_HELD)
+            where = attrs.evolve(where, checkpoint=held.size)
+            proven = log.roots.get(held.size)
+            if proven is None:
+                self._builder.fail("CHECKPOINT_UNPROVEN", where, _unproven(held, log))
+            elif proven != held.root_hash:
+                self._builder.fail(
+                    "LOG_INCONSISTENT",
+                    where,
+                    "the log the bundle proves differs from the one this checkpoint signed: "
+                    "the log was rewritten",
+                )
 
     def _log_verifier(self, origin: str, keys: ClaimedKeys | None) -> NoteVerifier | None:
         builder = self._builder
@@ -403,7 +495,7 @@ class _BundleVerifier:
 
     def _check_consistency(
         self, old: Checkpoint, anchor: Checkpoint, proof: tuple[bytes, ...], where: Location
-    ) -> None:
+    ) -> bool:
         self._builder.ran(_CONSISTENT)
         try:
             verify_consistency(old.size, anchor.size, old.root_hash, anchor.root_hash, proof)
@@ -413,6 +505,8 @@ class _BundleVerifier:
                 attrs.evolve(where, checkpoint=old.size),
                 f"the log at this checkpoint is not a prefix of the closing one: {exc}",
             )
+            return False
+        return True
 
     # -- step 4: events --------------------------------------------------------------------
 
@@ -428,6 +522,7 @@ class _BundleVerifier:
         if entries is None:
             return  # reported against the manifest
         proofs = self._proofs()
+        inclusion = None if anchor is None else InclusionChecker(anchor.size, anchor.root_hash)
         signed: list[Place] = []
         with (
             self._archive.open(entries) as stream,
@@ -446,8 +541,9 @@ class _BundleVerifier:
                     builder.fail("ENTRY_ORDER", where, "events are not in log order")
                 last = index
                 finding = check_signed_entry(context, entry)
-                place = self._replay(replay, finding, entry, index)
-                self._check_inclusion(anchor, entry, index, next(proofs, None), place)
+                leaf = leaf_hash(entry)
+                place = self._replay(replay, finding, entry, index, leaf)
+                self._check_inclusion(inclusion, leaf, index, next(proofs, None), place)
                 if finding.event is not None and case not in (None, finding.event.case):
                     builder.fail(
                         "ENTRY_OTHER_CASE",
@@ -477,6 +573,7 @@ class _BundleVerifier:
         finding: EntryFinding,
         entry: bytes,
         index: int,
+        leaf: bytes,
         member: str = ENTRIES,
     ) -> Place:
         event = finding.event
@@ -487,7 +584,7 @@ class _BundleVerifier:
                 self._builder.fail(code, Location(index=index, member=member), message)
             return (None, None, None, index)
         row = EntryRow(index, event.case, event.item, event.seq, "", b"", entry, b"")
-        place = replay.record(row, finding, leaf_hash(entry))
+        place = replay.record(row, finding, leaf)
         self._timeline.append(_timeline_event(index, event))
         self._signed_by[event.actor] = self._signed_by.get(event.actor, 0) + 1
         if event.seq == 0 and event.item is not None:
@@ -509,13 +606,13 @@ class _BundleVerifier:
 
     def _check_inclusion(
         self,
-        anchor: Checkpoint | None,
-        entry: bytes,
+        inclusion: InclusionChecker | None,
+        leaf: bytes,
         index: int,
         proof: tuple[int, tuple[bytes, ...]] | None,
         place: Place,
     ) -> None:
-        if anchor is None:
+        if inclusion is None:
             return
         builder = self._builder
         builder.ran(_INCLUDED)
@@ -526,16 +623,12 @@ class _BundleVerifier:
                 "no inclusion proof for this event",
             )
             return
-        try:
-            root = root_from_inclusion_proof(index, anchor.size, leaf_hash(entry), proof[1])
-        except CustodyError:
-            root = None
-        if root != anchor.root_hash:
+        if not inclusion.included(index, leaf, proof[1]):
             builder.fail(
                 "INCLUSION_INVALID",
                 Location(*place),
                 f"the event is not entry {index} of the log the checkpoint of size "
-                f"{anchor.size} signs: it was changed, or never logged",
+                f"{inclusion.size} signs: it was changed, or never logged",
             )
 
     def _record(self, digest: bytes) -> bytes | None:
@@ -580,13 +673,16 @@ class _BundleVerifier:
         context: EntryContext,
         replay: ChainReplay,
         anchor: Checkpoint | None,
+        event_count: int | None,
     ) -> ExportFacts | None:
         if closing is None:
             return None
         finding = check_signed_entry(context, closing.entry)
-        place = self._replay(replay, finding, closing.entry, closing.index, CLOSING)
+        leaf = leaf_hash(closing.entry)
+        place = self._replay(replay, finding, closing.entry, closing.index, leaf, CLOSING)
+        inclusion = None if anchor is None else InclusionChecker(anchor.size, anchor.root_hash)
         self._check_inclusion(
-            anchor, closing.entry, closing.index, (closing.index, closing.inclusion), place
+            inclusion, leaf, closing.index, (closing.index, closing.inclusion), place
         )
         if finding.signature is not None and not verify_signatures(None, [finding.signature])[0]:
             self._builder.fail(
@@ -606,6 +702,7 @@ class _BundleVerifier:
                 "EXPORT_CASE", where, "the export is of another case than the manifest's"
             )
         self._check_manifest_signed(event)
+        self._check_counts(event, manifest, event_count, where)
         return ExportFacts(
             event.actor,
             event.body.time,
@@ -613,6 +710,39 @@ class _BundleVerifier:
             anchor.size if anchor else 0,
             anchor.root_hash if anchor else b"",
         )
+
+    def _carried_events(self) -> int | None:
+        """How many events entries.cborseq holds; ``None`` when that cannot be known: the
+        member is absent, or an item or event of it could not be read (already reported).
+        Called after step 4, before the exported event joins the timeline.
+        """
+        if self._archive.member(ENTRIES) is None:
+            return None
+        if any(m.partition(" ")[0] == ENTRIES for m in self._builder.troubled):
+            return None
+        return len(self._timeline)
+
+    def _check_counts(
+        self, event: Event, manifest: Manifest | None, event_count: int | None, where: Location
+    ) -> None:
+        """The counts the exported event signs must be what the bundle holds; defence in
+        depth, as a bundle that lost events or files already fails elsewhere. A count that
+        cannot be known (``None``) is not compared.
+        """
+        self._builder.ran(_EXPORT)
+        try:
+            signed = _signed_counts(event)
+        except InvalidInput as exc:
+            self._builder.fail("EXPORT_MALFORMED", where, f"its counts cannot be read: {exc}")
+            return
+        in_bundle: dict[str, int | None] = {"events": event_count, "files": None, "withheld": None}
+        if manifest is not None:
+            in_bundle["files"] = sum(1 for m in manifest.members if m.name.startswith(FILES))
+            in_bundle["withheld"] = len(manifest.withheld)
+        for name, found in in_bundle.items():
+            if found is not None and found != signed[name]:
+                message = _COUNT_DIFFERS[name].format(signed=signed[name], found=found)
+                self._builder.fail("EXPORT_COUNTS", where, message)
 
     def _check_manifest_signed(self, event: Event) -> None:
         self._builder.ran(_MANIFEST_SIGNED)
@@ -625,7 +755,27 @@ class _BundleVerifier:
                 "the manifest is not the one the exported event signed",
             )
 
-    # -- step 7: files ---------------------------------------------------------------------
+    # -- step 7: files and records ---------------------------------------------------------
+
+    def _named_record(self, digest: bytes) -> bytes | None:
+        """The record lookup of the replay, noting what it looked up for step 7."""
+        self._named_records.add(record_member(digest))
+        return self._record(digest)
+
+    def _check_records(self, manifest: Manifest) -> None:
+        """Every listed record must be one an event of the bundle names: an exporter cannot
+        slip in a document nobody signed for.
+        """
+        for listed in manifest.members:
+            if not listed.name.startswith(RECORDS):
+                continue
+            self._builder.ran(_MEMBERS_LISTED)
+            if listed.name not in self._named_records:
+                self._builder.fail(
+                    "RECORD_UNREFERENCED",
+                    Location(member=listed.name),
+                    "no event of the bundle names this medical record",
+                )
 
     def _check_files(self, manifest: Manifest | None) -> dict[str, list[BundleFile]]:
         withheld = {(w.item, w.sha256, w.size) for w in manifest.withheld} if manifest else set()
@@ -829,6 +979,53 @@ def _claimed(keys: ClaimedKeys | None) -> dict[bytes, bytes]:
         except InvalidInput:
             continue
     return claimed
+
+
+#: Each count ``details["bundle"]`` of the exported event signs, as a mismatch is told.
+_COUNT_DIFFERS = {
+    "events": "the exported event counts {signed} events; entries.cborseq holds {found}",
+    "files": (
+        "the exported event counts {signed} carried files; "
+        "the manifest lists {found} files/ members"
+    ),
+    "withheld": (
+        "the exported event counts {signed} withheld files; the manifest withholds {found}"
+    ),
+}
+
+
+def _signed_counts(event: Event) -> dict[str, int]:
+    """The counts of the exported event's ``details["bundle"]``, by name.
+
+    Raises:
+        InvalidInput: it is missing, or not the map the export writes.
+    """
+    bundle = event.body.details.get("bundle")
+    if not isinstance(bundle, Mapping):
+        raise InvalidInput("must be a map", field="details.bundle")
+    fields = expect_map(
+        dict(bundle), "details.bundle", required={"format", *_COUNT_DIFFERS}, optional=set()
+    )
+    if fields["format"] != FORMAT:
+        raise InvalidInput(f"must be {FORMAT!r}", field="details.bundle.format")
+    return {name: count(fields[name], f"details.bundle.{name}") for name in _COUNT_DIFFERS}
+
+
+def _unproven(held: Checkpoint, log: _ProvenLog) -> str:
+    """Why the bundle cannot prove a held checkpoint, and how to get a proof."""
+    if held.size > log.closing.size:
+        reason = f"it is newer than the closing checkpoint, of size {log.closing.size}"
+    else:
+        # Never empty: the closing size is above the held one, so above 0.
+        *others, last = [str(size) for size in sorted(log.roots) if size]
+        sizes = f"sizes {', '.join(others)} and {last}" if others else f"size {last}"
+        reason = f"it proves the log at {sizes} only"
+    return (
+        f"the bundle carries no consistency proof from size {held.size} ({reason}): export "
+        "the case again after the ledger has signed a checkpoint, so that the new bundle "
+        "carries this one as an earlier checkpoint, or check the ledger itself with "
+        "`custody verify-ledger --checkpoint FILE`"
+    )
 
 
 def _sequence(

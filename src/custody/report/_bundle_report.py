@@ -107,6 +107,14 @@ _EXPLANATIONS: Final[Mapping[str, str]] = {
         "The files inside the bundle are not in the order they were written in: the bundle "
         "was rebuilt or edited after export."
     ),
+    "RECORD_UNREFERENCED": (
+        "The bundle carries a medical record that none of its signed events refers to: a "
+        "document was put into the bundle without any signed history explaining it."
+    ),
+    "EXPORT_COUNTS": (
+        "The signed record of the export names a different number of events or files than "
+        "the bundle holds: parts were removed or added after export."
+    ),
     # signatures and keys
     "SIGNATURE_INVALID": (
         "A signature does not match what it signs: the signed event was changed after it was "
@@ -211,6 +219,11 @@ _EXPLANATIONS: Final[Mapping[str, str]] = {
     # the log's signed summaries
     "LOG_INCONSISTENT": (
         "The log does not match a summary of it you kept earlier: it was rewritten since."
+    ),
+    "CHECKPOINT_UNPROVEN": (
+        "You asked to check the log against a summary of it you kept earlier, but the bundle "
+        "carries no proof linking that summary to the log it shows: this cannot be confirmed "
+        "from the bundle alone."
     ),
     "CHECKPOINT_MISMATCH": (
         "The log no longer matches its own signed summary: entries were changed, removed, "
