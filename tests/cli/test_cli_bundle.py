@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import zipfile
@@ -10,9 +11,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from cli_shell import Shell
+from cli_shell import PASS, Shell
 from custody.bundle import verify_bundle
+from custody.crypto import Checkpoint, sign_checkpoint
 from custody.errors import BundleUnreadable
+from custody.keyfiles import load_signing_key
 from custody.verify import TrustPolicy
 
 CASE = "NPM-2026-014"
@@ -251,3 +254,77 @@ def test_a_zip_that_is_no_bundle_is_unusable(tmp_path: Path) -> None:
     trust.write_text('{"custody_trust": 1}')
     with pytest.raises(BundleUnreadable, match="not a custody bundle"):
         verify_bundle(plain, TrustPolicy.from_file(trust))
+
+
+# --- checkpoints the verifier holds -------------------------------------------------------
+
+
+def _rewritten_checkpoint(sh: Shell, keys: dict[str, str], held: Path) -> Path:
+    """A checkpoint of ``held``'s size over another history, signed by the same log key."""
+    size = int(held.read_text().splitlines()[1])
+    log = load_signing_key(keys["log"], PASS.encode())
+    other = Checkpoint(ORIGIN, size, hashlib.sha256(b"another history").digest())
+    path = sh.root / "rewritten-checkpoint.txt"
+    path.write_text(sign_checkpoint(other, log))
+    return path
+
+
+def test_verify_with_a_checkpoint_kept_earlier_exits_0(sh: Shell, chain: dict[str, str]) -> None:
+    bundle = _export(sh, chain)
+    held = str(sh.root / "cp1.txt")  # signed before the export: carried as an earlier one
+    assert sh("verify", bundle, "--trust", _trust(sh, chain), "--checkpoint", held) == 0, sh.out
+    assert sh.out.splitlines()[0] == "VERIFIED"
+    assert sh.err == ""
+
+
+def test_verify_with_a_checkpoint_of_a_rewritten_log_exits_1(
+    sh: Shell, chain: dict[str, str]
+) -> None:
+    bundle = _export(sh, chain)
+    held = sh.root / "cp1.txt"
+    rewritten = _rewritten_checkpoint(sh, chain, held)
+    trust = _trust(sh, chain)
+    code = sh(
+        "verify",
+        bundle,
+        "--trust",
+        trust,
+        "--checkpoint",
+        str(held),
+        "--checkpoint",
+        str(rewritten),
+    )
+    assert code == 1, sh.out + sh.err
+    size = held.read_text().splitlines()[1]
+    assert f"LOG_INCONSISTENT at checkpoint of size {size}, held checkpoint 2" in sh.out
+    assert "the log was rewritten" in sh.out
+
+
+def test_verify_with_a_checkpoint_newer_than_the_bundle_exits_1(
+    sh: Shell, chain: dict[str, str]
+) -> None:
+    bundle = _export(sh, chain)
+    code = sh("event", "access", CASE, "ITEM-1", "--key", chain["carl"], "--purpose", "look")
+    assert code == 0, sh.err
+    newer = str(sh.root / "cp2.txt")
+    assert sh("checkpoint", "--key", chain["log"], "--out", newer) == 0, sh.err
+    assert sh("verify", bundle, "--trust", _trust(sh, chain), "--checkpoint", newer) == 1
+    assert "CHECKPOINT_UNPROVEN at checkpoint of size" in sh.out
+    assert "custody verify-ledger --checkpoint" in sh.out
+
+
+@pytest.mark.parametrize(
+    ("content", "told"),
+    [(None, "no such checkpoint file"), (b"\xff\xfe not text", "checkpoint is not UTF-8 text")],
+    ids=["missing", "not-text"],
+)
+def test_an_unreadable_checkpoint_file_exits_2(
+    sh: Shell, chain: dict[str, str], content: bytes | None, told: str
+) -> None:
+    bundle = _export(sh, chain)
+    held = sh.root / "held.txt"
+    if content is not None:
+        held.write_bytes(content)
+    assert sh("verify", bundle, "--trust", _trust(sh, chain), "--checkpoint", str(held)) == 2
+    assert sh.err == f"error: {held}: {told}\n"
+    assert sh.out == ""

@@ -1,8 +1,10 @@
 """Court bundle commands: ``custody export`` and ``custody verify``. Thin: the library decides.
 
-``custody verify BUNDLE --trust TRUST`` works offline: it reads only the bundle and the trust
-policy, and writes only the report it is asked for. Exit codes: 0 verified, 1 any problem
-(a failed check, an untrusted signer), 2 an unusable bundle or trust policy, or misuse.
+``custody verify BUNDLE --trust TRUST [--checkpoint FILE]...`` works offline: it reads only
+the bundle, the trust policy and the checkpoints the verifier kept, and writes only the report
+it is asked for. Exit codes: 0 verified, 1 any problem (a failed check, an untrusted signer, a
+log the bundle cannot prove consistent with a held checkpoint), 2 an unusable bundle, trust
+policy or checkpoint file, or misuse.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from custody.bundle import (
     export_bundle,
     verify_bundle,
 )
-from custody.cli._context import Context, parse_time
+from custody.cli._context import Context, parse_time, read_checkpoint
 from custody.errors import InvalidInput
 from custody.intake import BlobStore
 from custody.report import render_bundle_report
@@ -58,9 +60,13 @@ def export(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
 
 
 def verify(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
-    """Verify a bundle offline against the trust policy; optionally write the HTML report."""
+    """Verify a bundle offline against the trust policy and the checkpoints the verifier
+    holds; optionally write the HTML report."""
     trust = TrustPolicy.from_file(args.trust)
-    verification = verify_bundle(args.bundle, trust)
+    # Read before the bundle, so that a wrong path fails at once (exit 2). A grammar without
+    # --checkpoint leaves no such attribute: nothing is held then.
+    held = [read_checkpoint(path) for path in args.checkpoint]
+    verification = verify_bundle(args.bundle, trust, held_checkpoints=held)
     if args.html:
         html = render_bundle_report(verification, trust_source=args.trust)
         _write_report(Path(args.html), html.encode("utf-8"))

@@ -8,15 +8,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from custody._fs import read_limited, refuse_existing
+from custody._fs import refuse_existing
 from custody.cli._bundle import COMMANDS as BUNDLE_COMMANDS
-from custody.cli._context import Context, parse_time
+from custody.cli._context import Context, parse_time, read_checkpoint
 from custody.cli._demo import COMMANDS as DEMO_COMMANDS
 from custody.cli._intake import COMMANDS as INTAKE_COMMANDS
 from custody.cli._medical import COMMANDS as MEDICAL_COMMANDS
 from custody.cli._parser import EVENT_COMMANDS
 from custody.cli._show import actor_lines, case_lines, report_lines, timeline_json, timeline_lines
-from custody.crypto import MAX_NOTE_SIZE, SigningKey
+from custody.crypto import SigningKey
 from custody.errors import InvalidInput
 from custody.keyfiles import save_signing_key, write_new_file
 from custody.ledger import Ledger
@@ -210,7 +210,7 @@ def checkpoint(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
 
 def verify(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
     trust = TrustPolicy.from_file(args.trust) if args.trust else None
-    held = [_read_note(path) for path in args.checkpoint]
+    held = [read_checkpoint(path) for path in args.checkpoint]
     with ctx.open_ledger() as ledger:
         report = verify_ledger(ledger, trust=trust, held_checkpoints=held, case=args.case)
     if args.json:
@@ -257,11 +257,3 @@ def _print(out: TextIO, lines: list[str]) -> None:
 
 def _write_new(path: Path, data: bytes) -> None:
     write_new_file(path, data, mode=0o644)  # public outputs: a public key, a checkpoint
-
-
-def _read_note(path: str) -> str:
-    data = read_limited(path, MAX_NOTE_SIZE, "checkpoint file")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput("checkpoint is not UTF-8 text", field=path) from exc

@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from custody._fs import read_limited
-from custody.crypto import PublicKey, SigningKey
+from custody.crypto import MAX_NOTE_SIZE, PublicKey, SigningKey
 from custody.errors import InvalidInput
 from custody.intake import BlobStore
 from custody.keyfiles import is_encrypted, is_public_key_file, load_public_key, read_key_file
@@ -87,3 +87,12 @@ def _read_passphrase_file(path: Path) -> bytes:
     if not passphrase or b"\n" in passphrase:
         raise InvalidInput("the passphrase file must hold one non-empty line", field=str(path))
     return passphrase
+
+
+def read_checkpoint(path: str) -> str:
+    """A checkpoint note kept by the verifier, from a file (``--checkpoint``)."""
+    data = read_limited(path, MAX_NOTE_SIZE, "checkpoint file")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput("checkpoint is not UTF-8 text", field=path) from exc

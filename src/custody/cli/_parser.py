@@ -395,6 +395,13 @@ def _verify_bundle(commands: argparse._SubParsersAction[_Parser]) -> None:
     )
     verify.add_argument("bundle", metavar="BUNDLE", help="the bundle file (.custody)")
     verify.add_argument("--trust", required=True, metavar="FILE", help="your trust policy (JSON)")
+    verify.add_argument(
+        "--checkpoint",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a checkpoint you kept earlier; the bundle must prove the log consistent with it",
+    )
     verify.add_argument("--json", action="store_true", help="print the verification as JSON")
     verify.add_argument(
         "--html", metavar="REPORT.html", help="also write the HTML report (replaced if it exists)"
