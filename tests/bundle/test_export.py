@@ -293,12 +293,19 @@ def test_a_changed_blob_is_refused_and_writes_nothing(prepared: Prepared, tmp_pa
     digest = bytes.fromhex(members_of_blobs(prepared)[0])
     path = prepared.blobs.path_of(digest)
     path.chmod(0o644)
-    path.write_bytes(b"x" * path.stat().st_size)
+    original = path.read_bytes()
+    path.write_bytes(b"x" * len(original))
     out = tmp_path / "x.bundle"
     with pytest.raises(InvalidInput, match="no longer has the recorded bytes"):
         export(prepared, out)
     assert not out.exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".custody-export-")]
+    path.write_bytes(original)  # restored from a copy: the export recorded is reused
+    size = prepared.ledger.size
+    result = export(prepared, out)
+    assert result.reused
+    assert prepared.ledger.size == size
+    assert verify_bundle(out, prepared.trust()).ok
 
 
 def test_a_blob_of_another_size_is_refused_before_recording(
