@@ -1,4 +1,5 @@
-"""The chunk pool: results in order, whichever process ran each chunk."""
+"""The chunk pool: results in order with their tags, whichever process ran each chunk, and
+given back as chunks finish so memory does not grow with the number of items."""
 
 from __future__ import annotations
 
@@ -22,10 +23,11 @@ def test_results_keep_their_order_and_the_caller_helps_slow_workers() -> None:
     items = list(range(6 * _CHUNK + 10))
     with ChunkPool(tag_with_process, os.getpid(), workers=2, expected=PARALLEL_THRESHOLD) as pool:
         for item in items:
-            pool.add(item)
-        results = pool.results()
-    assert [item for item, _ in results] == items
-    by_caller = [in_parent for _, in_parent in results[: 6 * _CHUNK : _CHUNK]]
+            pool.add(item, -item)
+        results = list(pool.finish())
+    assert [tag for tag, _ in results] == [-item for item in items]
+    assert [item for _, (item, _) in results] == items
+    by_caller = [in_parent for _, (_, in_parent) in results[: 6 * _CHUNK : _CHUNK]]
     # Two chunks wait for the one slow worker; while they do, the caller runs the next.
     assert by_caller[:3] == [False, False, True]
 
@@ -33,5 +35,20 @@ def test_results_keep_their_order_and_the_caller_helps_slow_workers() -> None:
 def test_small_jobs_run_inline() -> None:
     with ChunkPool(tag_with_process, os.getpid(), workers=2, expected=10) as pool:
         for item in range(10):
-            pool.add(item)
-        assert pool.results() == [(item, True) for item in range(10)]
+            pool.add(item, str(item))
+        assert list(pool.done()) == []  # not a full chunk yet: nothing has run
+        assert list(pool.finish()) == [(str(item), (item, True)) for item in range(10)]
+
+
+def test_finished_chunks_are_given_back_as_the_caller_goes() -> None:
+    """Taking results as they come keeps no more than a chunk or two waiting."""
+    taken: list[int] = []
+    most_waiting = 0
+    with ChunkPool(tag_with_process, os.getpid(), workers=1, expected=10 * _CHUNK) as pool:
+        for item in range(10 * _CHUNK + 3):
+            pool.add(item, item)
+            taken += [tag for tag, _ in pool.done()]
+            most_waiting = max(most_waiting, item + 1 - len(taken))
+        taken += [tag for tag, _ in pool.finish()]
+    assert taken == list(range(10 * _CHUNK + 3))
+    assert most_waiting <= _CHUNK

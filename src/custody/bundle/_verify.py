@@ -97,8 +97,14 @@ from custody.verify._entries import (
     check_signed_entry,
     verify_signatures,
 )
-from custody.verify._parallel import ChunkPool
-from custody.verify._replay import REPLAY_CHECK_OF_CODE, ChainReplay, MedicalRecords, Place
+from custody.verify._replay import (
+    REPLAY_CHECK_OF_CODE,
+    ChainReplay,
+    MedicalRecords,
+    Place,
+    report_signatures,
+    signature_pool,
+)
 from custody.verify._report import ReportBuilder
 
 _MEMBERS_LISTED = "members match the manifest"
@@ -523,12 +529,9 @@ class _BundleVerifier:
             return  # reported against the manifest
         proofs = self._proofs()
         inclusion = None if anchor is None else InclusionChecker(anchor.size, anchor.root_hash)
-        signed: list[Place] = []
         with (
             self._archive.open(entries) as stream,
-            ChunkPool(
-                verify_signatures, None, workers=self._workers, expected=entries.size // 400
-            ) as pool,
+            signature_pool(self._workers, entries.size // 400) as pool,
         ):
             last = -1
             for position, item in _sequence(stream, ENTRIES, entries.size, builder):
@@ -551,8 +554,8 @@ class _BundleVerifier:
                         f"an event of case {finding.event.case!r} in a bundle of case {case!r}",
                     )
                 if finding.signature is not None:
-                    pool.add(finding.signature)
-                    signed.append(place)
+                    pool.add(finding.signature, place)
+                    report_signatures(builder, pool.done())
             # Read the proofs to their end: what follows the last event's proof is damage too.
             extra = sum(1 for _ in proofs)
             if extra:
@@ -561,11 +564,7 @@ class _BundleVerifier:
                     Location(member=INCLUSION),
                     f"{extra} more item(s) than there are events",
                 )
-            for place, valid in zip(signed, pool.results(), strict=True):
-                if not valid:
-                    builder.fail(
-                        "SIGNATURE_INVALID", Location(*place), "the signature does not verify"
-                    )
+            report_signatures(builder, pool.finish())
 
     def _replay(
         self,

@@ -45,10 +45,14 @@ from custody.verify._entries import (
     EntryContext,
     KeyRing,
     check_entry,
-    verify_signatures,
 )
-from custody.verify._parallel import ChunkPool
-from custody.verify._replay import REPLAY_CHECK_OF_CODE, ChainReplay, MedicalRecords, Place
+from custody.verify._replay import (
+    REPLAY_CHECK_OF_CODE,
+    ChainReplay,
+    MedicalRecords,
+    report_signatures,
+    signature_pool,
+)
 from custody.verify._report import Location, ReportBuilder, VerificationReport
 from custody.verify._trust import TrustPolicy
 
@@ -128,18 +132,15 @@ def _verify_snapshot(reader: StoreReader, options: _Options, builder: ReportBuil
     log = _LogOrder(builder)
     replay = ChainReplay(builder, options.case, MedicalRecords(builder, reader.record))
     expected = reader.entry_count()
-    with ChunkPool(verify_signatures, None, workers=options.workers, expected=expected) as pool:
-        signed: list[Place] = []
+    with signature_pool(options.workers, expected) as pool:
         for row in reader.entries():
             leaf = log.check(row)
             finding = check_entry(context, row)
             place = replay.record(row, finding, leaf)
             if finding.signature is not None:
-                pool.add(finding.signature)
-                signed.append(place)
-        for place, valid in zip(signed, pool.results(), strict=True):
-            if not valid:
-                builder.fail("SIGNATURE_INVALID", Location(*place), "the signature does not verify")
+                pool.add(finding.signature, place)
+                report_signatures(builder, pool.done())
+        report_signatures(builder, pool.finish())
     replay.finish()
     if options.case is not None:
         builder.ran("case present")

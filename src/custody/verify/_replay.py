@@ -5,7 +5,7 @@ custody state machine and check the medical records that evaluation events name.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import attrs
 
@@ -21,7 +21,8 @@ from custody.medical import (
 )
 from custody.model import VERSIONING_EVENTS, EvaluationClaim, Event, EventType, SealState
 from custody.store import EntryRow
-from custody.verify._entries import EntryFinding
+from custody.verify._entries import EntryFinding, SignatureJob, verify_signatures
+from custody.verify._parallel import ChunkPool
 from custody.verify._report import Location, ReportBuilder
 
 TRANSITION_CODES = (
@@ -74,6 +75,20 @@ Place = tuple[str | None, str | None, int | None, int]
 
 #: Finds the record stored under a SHA-256 digest, or ``None``.
 RecordLookup = Callable[[bytes], bytes | None]
+
+
+def signature_pool(
+    workers: int | None, expected: int
+) -> ChunkPool[None, SignatureJob, Place, bool]:
+    """A pool checking entries' signatures, each tagged with the place of its entry."""
+    return ChunkPool(verify_signatures, None, workers=workers, expected=expected)
+
+
+def report_signatures(builder: ReportBuilder, outcomes: Iterable[tuple[Place, bool]]) -> None:
+    """Report each signature check that failed, at the place of its entry."""
+    for place, valid in outcomes:
+        if not valid:
+            builder.fail("SIGNATURE_INVALID", Location(*place), "the signature does not verify")
 
 
 REPLAY_CHECKS = ("chain links", "custody transitions")
