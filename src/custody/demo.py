@@ -263,7 +263,7 @@ class _Demo:
         self.say(
             "VERIFIED"
             if result.ok
-            else f"NOT VERIFIED: {len(verification.report.problems)} problems (see the report)"
+            else f"NOT VERIFIED: {verification.report.problem_count} problems (see the report)"
         )
         self.say("Verify the bundle again, offline, as a court would:")
         self.say(f"  {result.verify_command}")
@@ -551,7 +551,7 @@ class _Demo:
             f"Bundle verified offline against {trust}: "
             + ("VERIFIED" if verification.ok else "NOT VERIFIED"),
             f"{passed} kinds of check passed, {sum(c.performed for c in checks):,} checks "
-            f"performed, {len(verification.report.problems)} problems",
+            f"performed, {verification.report.problem_count} problems",
         )
         return verification
 

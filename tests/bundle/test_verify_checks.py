@@ -32,9 +32,11 @@ from custody.bundle._layout import (
     record_member,
 )
 from custody.bundle._zip import ZipReader
+from custody.cli._bundle import _verification_lines
 from custody.crypto import EMPTY_ROOT, Checkpoint, sign_checkpoint
 from custody.ledger import open_statement, sign_event
 from custody.model import Event
+from custody.report import render_bundle_report
 from custody.testing import TEST_ORIGIN, Cast, fixed_key
 from custody.verify import Location, Problem
 
@@ -454,3 +456,35 @@ def test_a_newer_checkpoint_is_proven_by_exporting_again(
     again = verify_bundle(second, trust, workers=1, held_checkpoints=held)
     assert again.report.ok, again.report.problems
     assert check(again, HELD) == (2, 0)
+
+
+# --- bounded memory: the timeline and the problem list stop growing, the checks go on -----------
+
+
+def test_a_timeline_past_its_limit_keeps_the_first_events_and_counts_the_rest(
+    library_bundle: BundleCase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = library_bundle.verify()
+    monkeypatch.setattr("custody.bundle._verify.MAX_TIMELINE", 3)
+    cut = library_bundle.verify()
+    assert cut.report.ok, cut.report.problems
+    assert cut.timeline == whole.timeline[:3]
+    assert cut.timeline_omitted == len(whole.timeline) - 3
+    assert cut.to_dict()["timeline_omitted"] == cut.timeline_omitted
+    assert whole.timeline_omitted == 0
+    page = render_bundle_report(cut)
+    assert f"{cut.timeline_omitted:,} later ones were verified but are not shown" in page
+
+
+def test_problems_past_the_limit_are_counted_everywhere(
+    library_bundle: BundleCase, verify_rewritten: Verify, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("custody.verify._report.MAX_LISTED", 1)
+    result = verify_rewritten(lambda members: [m for m in members if m[0] != ENTRIES])
+    report = result.report
+    assert len(report.problems) == 1
+    assert report.problems_omitted >= 1
+    lines = _verification_lines(result)
+    assert lines[0] == f"NOT VERIFIED: {report.problem_count} problems"
+    assert f"  ... and {report.problems_omitted} more problem" in "\n".join(lines)
+    assert f"{report.problems_omitted:,} more not listed" in render_bundle_report(result)

@@ -8,6 +8,7 @@ verifier's own :class:`~custody.verify.TrustPolicy`. The format is ``docs/bundle
 """
 
 from custody.bundle._contents import (
+    MAX_TIMELINE,
     BundleEvaluation,
     BundleFile,
     BundleItem,
@@ -24,6 +25,7 @@ from custody.bundle._verify import CHECK_OF_CODE, verify_bundle
 __all__ = [
     "CHECK_OF_CODE",
     "FORMAT",
+    "MAX_TIMELINE",
     "BundleEvaluation",
     "BundleFile",
     "BundleItem",

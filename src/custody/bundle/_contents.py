@@ -18,6 +18,11 @@ from custody.medical import Evaluation
 from custody.model import to_millis
 from custody.verify import VerificationReport
 
+#: Events a verification keeps for its timeline. Every event is verified; past this many
+#: (about 50 MiB of them) the rest are only counted, so memory stays bounded however large
+#: the bundle.
+MAX_TIMELINE = 100_000
+
 
 class FileStatus(enum.StrEnum):
     """What the verifier found for one recorded file."""
@@ -197,8 +202,9 @@ class BundleVerification:
         export: the closing export's facts, when they could be read.
         items: the items, by reference.
         signers: the keys that signed events.
-        timeline: every event, in log order.
+        timeline: the events in log order, up to :data:`MAX_TIMELINE` of them.
         evaluations: the medical evaluations.
+        timeline_omitted: events verified but past the timeline's limit, not kept.
     """
 
     report: VerificationReport
@@ -210,6 +216,7 @@ class BundleVerification:
     signers: tuple[BundleSigner, ...]
     timeline: tuple[TimelineEvent, ...]
     evaluations: tuple[BundleEvaluation, ...]
+    timeline_omitted: int = 0
 
     @property
     def ok(self) -> bool:
@@ -226,11 +233,14 @@ class BundleVerification:
             "origin": self.origin,
             "export": None if self.export is None else _export_dict(self.export),
             "problems": report["problems"],
+            "problems_omitted": report["problems_omitted"],
             "notices": report["notices"],
+            "notices_omitted": report["notices_omitted"],
             "checks": report["checks"],
             "items": [_item_dict(item) for item in self.items],
             "signers": [_signer_dict(signer) for signer in self.signers],
             "timeline": [_event_dict(event) for event in self.timeline],
+            "timeline_omitted": self.timeline_omitted,
             "evaluations": [_evaluation_dict(e) for e in self.evaluations],
         }
 

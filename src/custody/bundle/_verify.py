@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 import attrs
 
 from custody.bundle._contents import (
+    MAX_TIMELINE,
     BundleEvaluation,
     BundleFile,
     BundleItem,
@@ -266,6 +267,7 @@ class _BundleVerifier:
         self._digests: dict[str, tuple[bytes, int]] = {}
         self._file_members: dict[bytes, str] = {}  # the manifest's files/ member by SHA-256
         self._timeline: list[TimelineEvent] = []
+        self._events = 0  # events read with their chain named, kept in the timeline or not
         self._first_events: dict[str, Event] = {}
         self._signed_by: dict[bytes, int] = {}
         self._evaluation_events: dict[tuple[str, str], list[Event]] = {}
@@ -305,6 +307,7 @@ class _BundleVerifier:
             items=self._items(replay, files, case),
             signers=self._signers(keys),
             timeline=_with_problem_counts(self._timeline, report.problems),
+            timeline_omitted=self._events - len(self._timeline),
             evaluations=self._evaluations(replay, case),
         )
 
@@ -584,7 +587,9 @@ class _BundleVerifier:
             return (None, None, None, index)
         row = EntryRow(index, event.case, event.item, event.seq, "", b"", entry, b"")
         place = replay.record(row, finding, leaf)
-        self._timeline.append(_timeline_event(index, event))
+        self._events += 1
+        if len(self._timeline) < MAX_TIMELINE:
+            self._timeline.append(_timeline_event(index, event))
         self._signed_by[event.actor] = self._signed_by.get(event.actor, 0) + 1
         if event.seq == 0 and event.item is not None:
             self._first_events[event.item] = event
@@ -719,7 +724,7 @@ class _BundleVerifier:
             return None
         if any(m.partition(" ")[0] == ENTRIES for m in self._builder.troubled):
             return None
-        return len(self._timeline)
+        return self._events
 
     def _check_counts(
         self, event: Event, manifest: Manifest | None, event_count: int | None, where: Location

@@ -113,7 +113,7 @@ def _export_lines(case: str, result: ExportResult) -> list[str]:
 
 def _verification_lines(v: BundleVerification) -> list[str]:
     report = v.report
-    problems = len(report.problems)
+    problems = report.problem_count
     lines = ["VERIFIED" if v.ok else f"NOT VERIFIED: {problems} problem{_s(problems)}"]
     files = [f for item in v.items for f in item.files]
     withheld = [
@@ -124,7 +124,7 @@ def _verification_lines(v: BundleVerification) -> list[str]:
     ]
     lines.append(
         f"bundle {v.bundle}: case {v.case or '(not stated)'}, log {v.origin or '(not stated)'}, "
-        f"{len(v.items)} items, {len(v.timeline)} events, {len(files)} files "
+        f"{len(v.items)} items, {len(v.timeline) + v.timeline_omitted} events, {len(files)} files "
         f"({len(files) - len(withheld)} carried, {len(withheld)} withheld)"
     )
     for reference, file in withheld:
@@ -139,9 +139,11 @@ def _verification_lines(v: BundleVerification) -> list[str]:
     if report.problems:
         lines.append("problems:")
         lines.extend(_problem_line(p) for p in report.problems)
+        lines.extend(_not_listed(report.problems_omitted, "problem"))
     if report.notices:
         lines.append("to note (not failures):")
         lines.extend(_problem_line(p) for p in report.notices)
+        lines.extend(_not_listed(report.notices_omitted, "notice"))
     passed = sum(1 for c in report.checks if c.passed)
     failed = sum(1 for c in report.checks if c.failed)
     idle = sum(1 for c in report.checks if c.performed == 0)
@@ -155,6 +157,10 @@ def _verification_lines(v: BundleVerification) -> list[str]:
 
 def _problem_line(problem: Problem) -> str:
     return f"  {problem.code} at {problem.where}: {problem.message}"
+
+
+def _not_listed(count: int, what: str) -> list[str]:
+    return [f"  ... and {count} more {what}{_s(count)}, not listed"] if count else []
 
 
 def _s(count: int) -> str:

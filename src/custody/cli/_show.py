@@ -76,7 +76,7 @@ def report_lines(report: VerificationReport) -> list[str]:
     verdict = (
         "VERIFIED: every check passed."
         if report.ok
-        else f"FAILED: {len(report.problems)} problem(s) found."
+        else f"FAILED: {report.problem_count} problem(s) found."
     )
     lines = [f"{report.subject}", verdict, "", "Checks:"]
     for check in report.checks:
@@ -86,10 +86,14 @@ def report_lines(report: VerificationReport) -> list[str]:
         lines += ["", "Problems:"] + [
             f"  {p.code} at {p.where}: {p.message}" for p in report.problems
         ]
+        if report.problems_omitted:
+            lines.append(f"  ... and {report.problems_omitted} more, not listed")
     if report.notices:
         lines += ["", "Notices:"] + [
             f"  {n.code} at {n.where}: {n.message}" for n in report.notices
         ]
+        if report.notices_omitted:
+            lines.append(f"  ... and {report.notices_omitted} more, not listed")
     return lines
 
 

@@ -71,7 +71,7 @@ from custody.report._i18n import label, term
 from custody.report._medical_report import DIAGRAM_DPI, diagram_png_for
 from custody.report._thumbnails import make_thumbnail
 from custody.report._timeline import drawn_items, seal_notes, timeline_svg
-from custody.verify import Check, Problem
+from custody.verify import MAX_LISTED, Check, Problem
 
 __all__ = ["UNTRUSTED_CODES", "VERDICT_PROBLEMS", "explain_problem", "render_bundle_report"]
 
@@ -442,11 +442,12 @@ def _exporter(r: _Report, key: bytes) -> str:
 
 def _failure(r: _Report) -> list[Html]:
     problems = r.v.report.problems
-    count = _plural(len(problems), "problem")
-    verb = "was" if len(problems) == 1 else "were"
+    total = r.v.report.problem_count
+    count = _plural(total, "problem")
+    verb = "was" if total == 1 else "were"
     shown = problems[:VERDICT_PROBLEMS]
     items = (el("li", _problem_in_words(p)) for p in shown)
-    more = len(problems) - len(shown)
+    more = total - len(shown)
     body = [
         el("p", f"NOT VERIFIED: {count} {verb} found.", class_="headline"),
         el("ol", items, class_="first-problems"),
@@ -457,7 +458,7 @@ def _failure(r: _Report) -> list[Html]:
             ".",
         ),
     ]
-    if all(p.code in UNTRUSTED_CODES for p in problems):
+    if not r.v.report.problems_omitted and all(p.code in UNTRUSTED_CODES for p in problems):
         body.insert(1, el("p", _ONLY_TRUST))
     body.append(el("p", _summary(r)))
     return body
@@ -610,6 +611,11 @@ def _timeline(r: _Report) -> Html:
     )
     if more:
         caption += f" {_plural(more, 'more item')} not drawn; see the table."
+    if r.v.timeline_omitted:
+        caption += (
+            f" The figure and the table show the first {len(events):,} events; "
+            f"{r.v.timeline_omitted:,} later ones were verified but are not shown."
+        )
     figure = el(
         "figure",
         Html(timeline_svg(events, r.names())),
@@ -910,11 +916,13 @@ def _check_row(c: Check) -> Html:
 def _problems(r: _Report) -> Html:
     problems = r.v.report.problems
     if not problems:
-        table: Html = el("p", "No problem was found.", class_="none")
+        table: Html | None = el("p", "No problem was found.", class_="none")
     else:
         rows = (_problem_row(n, p) for n, p in enumerate(problems, start=1))
         headers = ["Code", "Where", "What the verifier found", "What it means"]
-        table = _table(headers, rows, class_="problems")
+        table = blocks(
+            _table(headers, rows, class_="problems"), _omitted(r.v.report.problems_omitted)
+        )
     notices = r.v.report.notices
     notice_rows = (
         row([code(n.code), str(n.where), n.message, _explain_notice(n.code)]) for n in notices
@@ -927,10 +935,13 @@ def _problems(r: _Report) -> Html:
             note(
                 "These are facts recorded in the bundle that you should see; they are not failures."
             ),
-            _table(
-                ["Code", "Where", "What was recorded", "What it means"],
-                notice_rows,
-                class_="notices",
+            blocks(
+                _table(
+                    ["Code", "Where", "What was recorded", "What it means"],
+                    notice_rows,
+                    class_="notices",
+                ),
+                _omitted(r.v.report.notices_omitted),
             )
             if notices
             else el("p", "Nothing to note.", class_="none"),
@@ -938,6 +949,16 @@ def _problems(r: _Report) -> Html:
             aria_labelledby="notices-heading",
         ),
     ) or Html("")
+
+
+def _omitted(count: int) -> Html | None:
+    """The note under a list cut at the verifier's limit (the checks table counts all)."""
+    if not count:
+        return None
+    return note(
+        f"{count:,} more not listed: the verifier lists the first {MAX_LISTED:,} and counts "
+        "the rest in the table of checks."
+    )
 
 
 def _problem_row(number: int, p: Problem) -> Html:

@@ -8,6 +8,11 @@ import attrs
 
 from custody.errors import VerificationError
 
+#: Problems, and notices, a report lists in full; any more are counted, not kept, so that
+#: input built to fail everywhere cannot exhaust the verifier's memory. The checks still
+#: count every failure.
+MAX_LISTED = 10_000
+
 
 @attrs.frozen
 class Location:
@@ -96,24 +101,33 @@ class VerificationReport:
     ``ok`` is true only when there is no problem. A check that had nothing to examine
     (an empty log has no signatures) is listed with ``performed == 0`` and does not make
     the report fail. ``notices`` are recorded facts a reader must see that are not
-    failures, such as seals a recipient declared broken.
+    failures, such as seals a recipient declared broken. Past :data:`MAX_LISTED` of
+    either, the rest are only counted: ``problems_omitted`` and ``notices_omitted``.
     """
 
     subject: str
     checks: tuple[Check, ...]
     problems: tuple[Problem, ...]
     notices: tuple[Problem, ...] = ()
+    problems_omitted: int = 0
+    notices_omitted: int = 0
 
     @property
     def ok(self) -> bool:
         """True when nothing failed."""
-        return not self.problems
+        return not self.problems and not self.problems_omitted
+
+    @property
+    def problem_count(self) -> int:
+        """Every problem found, listed or not."""
+        return len(self.problems) + self.problems_omitted
 
     def raise_for_problems(self) -> None:
         """Raise :class:`VerificationError` (carrying this report) unless ``ok``."""
-        if self.problems:
+        if not self.ok:
             first = self.problems[0]
-            more = f" (and {len(self.problems) - 1} more)" if len(self.problems) > 1 else ""
+            others = self.problem_count - 1
+            more = f" (and {others} more)" if others else ""
             raise VerificationError(f"{self.subject}: {first}{more}", report=self)
 
     def problem_codes(self) -> set[str]:
@@ -127,7 +141,9 @@ class VerificationReport:
             "ok": self.ok,
             "checks": [check.to_dict() for check in self.checks],
             "problems": [problem.to_dict() for problem in self.problems],
+            "problems_omitted": self.problems_omitted,
             "notices": [notice.to_dict() for notice in self.notices],
+            "notices_omitted": self.notices_omitted,
         }
 
 
@@ -143,6 +159,8 @@ class ReportBuilder:
         self._ran_sets: dict[tuple[str, ...], int] = {}
         self._problems: list[Problem] = []
         self._notices: list[Problem] = []
+        self._problems_omitted = 0
+        self._notices_omitted = 0
 
     def ran(self, check: str, times: int = 1) -> None:
         """Count ``times`` executions of ``check``."""
@@ -155,11 +173,17 @@ class ReportBuilder:
     def fail(self, code: str, where: Location, message: str) -> None:
         """Record a problem; the check it belongs to counts one failure."""
         self._failed[self._check_of_code[code]] += 1
-        self._problems.append(Problem(code, where, message))
+        if len(self._problems) < MAX_LISTED:
+            self._problems.append(Problem(code, where, message))
+        else:
+            self._problems_omitted += 1
 
     def notice(self, code: str, where: Location, message: str) -> None:
         """Record a fact the reader must see that is not a failure."""
-        self._notices.append(Problem(code, where, message))
+        if len(self._notices) < MAX_LISTED:
+            self._notices.append(Problem(code, where, message))
+        else:
+            self._notices_omitted += 1
 
     def build(self) -> VerificationReport:
         """The finished, immutable report."""
@@ -170,4 +194,11 @@ class ReportBuilder:
         checks = tuple(
             Check(name, self._performed[name], self._failed[name]) for name in self._performed
         )
-        return VerificationReport(self.subject, checks, tuple(self._problems), tuple(self._notices))
+        return VerificationReport(
+            self.subject,
+            checks,
+            tuple(self._problems),
+            tuple(self._notices),
+            self._problems_omitted,
+            self._notices_omitted,
+        )
