@@ -26,7 +26,7 @@ from custody.bundle._layout import (
 )
 from custody.bundle._zip import ZipReader
 from custody.crypto import leaf_hash
-from custody.errors import ChainMoved, InvalidInput
+from custody.errors import ChainMoved, InvalidInput, StoreError
 from custody.intake import BlobStore
 from custody.model import DigitalItem, EventBody, EventType
 from custody.testing import SAMPLE_TIME
@@ -341,6 +341,64 @@ def test_a_case_event_recorded_during_the_export_refuses_it(
     monkeypatch.undo()
     export(prepared, out)
     assert verify_bundle(out, prepared.trust()).ok
+
+
+def test_a_folder_that_cannot_be_written_is_refused_before_recording(
+    prepared: Prepared, tmp_path: Path
+) -> None:
+    size = prepared.ledger.size
+    with pytest.raises(InvalidInput, match="cannot write a bundle there"):
+        export(prepared, tmp_path / "no-such-folder" / "x.bundle")
+    assert prepared.ledger.size == size
+
+
+def test_a_file_system_without_hard_links_still_gets_the_bundle(
+    prepared: Prepared, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_links(source: object, target: object) -> None:
+        raise PermissionError(1, "Operation not permitted")  # as on FAT and exFAT
+
+    monkeypatch.setattr(_export.os, "link", no_links)
+    out = tmp_path / "usb.bundle"
+    export(prepared, out)
+    assert verify_bundle(out, prepared.trust()).ok
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".custody-export-")] == []
+
+
+@pytest.mark.parametrize("hard_links", [True, False])
+def test_a_bundle_appearing_at_the_target_meanwhile_is_never_overwritten(
+    prepared: Prepared, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hard_links: bool
+) -> None:
+    out = tmp_path / "x.bundle"
+    planned = _export._planned
+
+    def planned_then_taken(*args: Any, **options: Any) -> Any:
+        out.write_bytes(b"someone else's file")
+        return planned(*args, **options)
+
+    def no_links(source: object, target: object) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(_export, "_planned", planned_then_taken)
+    if not hard_links:
+        monkeypatch.setattr(_export.os, "link", no_links)
+    with pytest.raises(InvalidInput, match="never overwritten"):
+        export(prepared, out)
+    assert out.read_bytes() == b"someone else's file"
+
+
+def test_a_full_disk_while_writing_is_a_store_error_and_leaves_no_file(
+    prepared: Prepared, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(*_: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(_export.ZipWriter, "add_bytes", full)
+    out = tmp_path / "x.bundle"
+    with pytest.raises(StoreError, match="No space left on device"):
+        export(prepared, out)
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".custody-export-")] == []
 
 
 def members_of_blobs(prepared: Prepared) -> list[str]:

@@ -45,7 +45,7 @@ from custody.bundle._layout import (
 from custody.bundle._readme import readme_text
 from custody.bundle._zip import ZipWriter
 from custody.crypto import Checkpoint, Signer
-from custody.errors import ChainMoved, InvalidInput
+from custody.errors import ChainMoved, InvalidInput, StoreError
 from custody.intake import BlobStore
 from custody.ledger import Ledger, RecordedEvent, open_statement
 from custody.model import (
@@ -123,14 +123,30 @@ def export_bundle(
         What was written.
 
     Raises:
-        InvalidInput: unknown case or item, an existing ``out``, a missing file or record,
-            a blob whose bytes are not the recorded ones, or no key to sign a checkpoint.
-        TransitionRefused: if the exporter may not record on the case.
+        InvalidInput: unknown case or item, an existing ``out`` or a folder that cannot be
+            written to, a missing file or record, a blob whose bytes are not the recorded
+            ones, or no key to sign a checkpoint.
+        TransitionRefused: if the exporter may not record on the case;
+            :class:`~custody.errors.ChainMoved` if another event reached the case meanwhile.
+        StoreError: the bundle could not be written (a full disk); the exported event is
+            recorded and a new export with the same options reuses it.
     """
     target = Path(out)
     if target.exists():
-        raise InvalidInput("already exists; bundles are never overwritten", field=str(target))
+        raise _exists(target)
     request = _Request(case, items, frozenset(withhold), exporter.key_id, purpose, at)
+    with _Output(target) as output:
+        return _export(ledger, request, output, exporter, log_signer, blobs)
+
+
+def _export(
+    ledger: Ledger,
+    request: _Request,
+    output: _Output,
+    exporter: Signer,
+    log_signer: Signer | None,
+    blobs: BlobStore | None,
+) -> ExportResult:
     plan, content = _planned(ledger, request, blobs, reuse=True)
     exported = _reusable(plan, content, request)
     reused = exported is not None
@@ -139,10 +155,11 @@ def export_bundle(
             plan, content = _planned(ledger, request, blobs, reuse=False)
         if log_signer is None:
             raise _no_checkpoint_key()
-        exported = _record_export(ledger, plan, content, exporter, purpose, at)
+        exported = _record_export(ledger, plan, content, exporter, request.purpose, request.at)
     anchor = _anchor(ledger, exported, log_signer)
     closing, inclusion = _prove(ledger, plan, exported, anchor)
-    _write(target, plan, content, closing, inclusion, blobs)
+    _write(output, plan, content, closing, inclusion, blobs)
+    target = output.target
     return ExportResult(
         target,
         exported,
@@ -483,36 +500,90 @@ def _prove(
 # --- writing --------------------------------------------------------------------------------
 
 
+class _Output:
+    """The bundle's temporary file beside its target.
+
+    It is made before anything is recorded, so that a place the export cannot write to
+    stops it first; :meth:`publish` links the finished file into place, never over an
+    existing one; leaving the ``with`` block removes the temporary file.
+
+    Raises:
+        InvalidInput: the target's folder cannot be written to.
+    """
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        try:
+            descriptor, name = tempfile.mkstemp(prefix=".custody-export-", dir=target.parent)
+        except OSError as exc:
+            raise InvalidInput(
+                f"cannot write a bundle there: {exc.strerror or exc}", field=str(target)
+            ) from exc
+        self.temporary = Path(name)
+        self.handle = os.fdopen(descriptor, "w+b")
+
+    def publish(self) -> None:
+        """Sync the finished bundle and put it at the target.
+
+        Raises:
+            InvalidInput: the target exists (bundles are never overwritten).
+        """
+        self.handle.flush()
+        os.fsync(self.handle.fileno())
+        self.handle.close()
+        try:
+            os.link(self.temporary, self.target)
+        except FileExistsError as exc:
+            raise _exists(self.target) from exc
+        except OSError:
+            # File systems without hard links (FAT and exFAT drives): claim the name with
+            # an exclusive create, then replace that empty file with the bundle.
+            _claim(self.target)
+            os.replace(self.temporary, self.target)
+        sync_directory(self.target.parent)
+
+    def __enter__(self) -> _Output:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.handle.close()
+        self.temporary.unlink(missing_ok=True)
+
+
+def _claim(target: Path) -> None:
+    try:
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+    except FileExistsError as exc:
+        raise _exists(target) from exc
+
+
+def _exists(target: Path) -> InvalidInput:
+    return InvalidInput("already exists; bundles are never overwritten", field=str(target))
+
+
 def _write(
-    target: Path,
+    output: _Output,
     plan: _Plan,
     content: _Content,
     closing: Closing,
     inclusion: list[bytes],
     blobs: BlobStore | None,
 ) -> None:
-    """Write the bundle to a temporary file beside ``target``, then link it into place."""
-    directory = target.parent
-    descriptor, temporary = tempfile.mkstemp(prefix=".custody-export-", dir=directory)
+    """Write the bundle to the output's temporary file, then publish it.
+
+    Raises:
+        StoreError: the bundle cannot be written (a full disk, a removed drive).
+    """
     try:
-        with os.fdopen(descriptor, "w+b") as handle:
-            writer = ZipWriter(handle)
-            for name, data in _small_members(content, closing, inclusion):
-                writer.add_bytes(name, data)
-            for file in plan.files:
-                _add_file(writer, file, blobs)
-            writer.close()
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            os.link(temporary, target)
-        except FileExistsError as exc:
-            raise InvalidInput(
-                "already exists; bundles are never overwritten", field=str(target)
-            ) from exc
-        sync_directory(directory)
-    finally:
-        Path(temporary).unlink(missing_ok=True)
+        writer = ZipWriter(output.handle)
+        for name, data in _small_members(content, closing, inclusion):
+            writer.add_bytes(name, data)
+        for file in plan.files:
+            _add_file(writer, file, blobs)
+        writer.close()
+        output.publish()
+    except OSError as exc:
+        raise StoreError(f"cannot write the bundle {output.target}: {exc.strerror or exc}") from exc
 
 
 def _small_members(
