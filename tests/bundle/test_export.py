@@ -455,3 +455,13 @@ def test_the_exporter_is_named_among_the_claimed_keys(prepared: Prepared, tmp_pa
     verification = verified(prepared, result.path)
     courier = next(s for s in verification.signers if s.key_id == prepared.cast.courier.key_id)
     assert courier.claimed_name is not None
+
+
+def test_a_bundle_over_the_readers_limits_is_refused_before_recording(
+    prepared: Prepared, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_export, "MAX_MEMBERS", 5)
+    refused(prepared, tmp_path / "x.bundle", "export the case's items in several bundles")
+    monkeypatch.undo()
+    monkeypatch.setattr(_export, "MAX_MANIFEST_SIZE", 100)
+    refused(prepared, tmp_path / "x.bundle", "would exceed a reader's limits")

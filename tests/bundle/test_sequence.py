@@ -85,13 +85,13 @@ def test_a_damaged_item_is_named(data: bytes, expected: str) -> None:
     assert error.startswith(f"{kind}: seq.cborseq item 1: {message}")
 
 
-def test_an_item_over_the_limit_is_refused_as_hostile() -> None:
+def test_an_item_over_the_limit_is_a_damaged_item() -> None:
     big = MAX_SEQUENCE_ITEM + 1
     data = b"\x82\x01\x5a" + big.to_bytes(4, "big") + bytes(big)
     items, error = read_all(data)
     assert items == []
     assert error is not None
-    assert error.startswith("BundleUnreadable: seq.cborseq item 1: item over")
+    assert error.startswith("InvalidInput: seq.cborseq item 1: an item over")
 
 
 def test_items_before_a_damaged_one_are_kept() -> None:

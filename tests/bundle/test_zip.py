@@ -563,8 +563,8 @@ def test_huge_member_count_fails_fast(tmp_path: Path) -> None:
 
 
 def test_member_count_must_fit_the_central_directory(tmp_path: Path) -> None:
-    data = end_record(0xFFFE, 0, 0)
-    assert "cannot hold 65534 entries" in refusal(tmp_path, data)
+    data = end_record(MAX_MEMBERS, 0, 0)
+    assert f"cannot hold {MAX_MEMBERS} entries" in refusal(tmp_path, data)
     data = zip64_end(MAX_MEMBERS, 0, 0, 0)
     assert "cannot hold" in refusal(tmp_path, data)
 

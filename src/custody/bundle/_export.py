@@ -28,7 +28,10 @@ from custody.bundle._layout import (
     INCLUSION,
     KEYS,
     MANIFEST,
+    MAX_KEYS_SIZE,
+    MAX_MANIFEST_SIZE,
     README,
+    UNLISTED,
     ChainHead,
     ClaimedKey,
     ClaimedKeys,
@@ -43,7 +46,7 @@ from custody.bundle._layout import (
     record_member,
 )
 from custody.bundle._readme import readme_text
-from custody.bundle._zip import ZipWriter
+from custody.bundle._zip import MAX_MEMBERS, ZipWriter
 from custody.crypto import Checkpoint, Signer
 from custody.errors import ChainMoved, InvalidInput, StoreError
 from custody.intake import BlobStore
@@ -366,7 +369,29 @@ class _Content:
             *(ListedMember(f.member, f.artifact.sha256, f.artifact.size) for f in plan.files),
         ]
         manifest = Manifest(plan.origin, plan.case, tuple(members), plan.heads, plan.withheld)
+        _check_readable(manifest, keys)
         return cls(readme, keys, entries, records, manifest)
+
+
+def _check_readable(manifest: Manifest, keys: bytes) -> None:
+    """Refuse, before anything is recorded, a bundle over the limits every reader applies.
+
+    Raises:
+        InvalidInput: too many members, or a manifest or keys.cbor over its size limit.
+    """
+    members = len(manifest.members) + len(UNLISTED)
+    too_large = (
+        members > MAX_MEMBERS
+        or len(manifest.to_cbor()) > MAX_MANIFEST_SIZE
+        or len(keys) > MAX_KEYS_SIZE
+    )
+    if too_large:
+        raise InvalidInput(
+            f"the bundle would exceed a reader's limits ({members} members, at most "
+            f"{MAX_MEMBERS}; manifest at most {MAX_MANIFEST_SIZE} bytes): export the case's "
+            "items in several bundles",
+            field="items",
+        )
 
 
 def _record(ledger: Ledger, digest: bytes) -> bytes:

@@ -39,9 +39,11 @@ FILES = "files/"
 #: The members after README.txt that the manifest does not list, in bundle order.
 UNLISTED = (MANIFEST, CLOSING, INCLUSION)
 
-MAX_MANIFEST_SIZE = 64 * 1024 * 1024
-MAX_CLOSING_SIZE = 16 * 1024 * 1024
-MAX_KEYS_SIZE = 4 * 1024 * 1024
+# Decoded, these structures take five to ten times their size in memory: the limits keep a
+# verifier of any bundle under 150 MiB (a manifest of 4 MiB lists some 40,000 members).
+MAX_MANIFEST_SIZE = 4 * 1024 * 1024
+MAX_CLOSING_SIZE = 8 * 1024 * 1024
+MAX_KEYS_SIZE = 1024 * 1024
 MAX_RECORD_MEMBER_SIZE = MAX_RECORD_SIZE
 #: Deepest nesting accepted in a bundle structure. The structures nest 3 deep; the margin
 #: keeps a changed byte a finding about the member, while input built to be deep is refused.

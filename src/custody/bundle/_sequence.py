@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 from custody.bundle._layout import MAX_SEQUENCE_ITEM, decode_member
-from custody.errors import BundleUnreadable, InvalidInput
+from custody.errors import InvalidInput
 
 _BLOCK = 1 << 20
 #: Bytes that follow the initial byte for additional information 24..27 (RFC 8949 §3).
@@ -34,8 +34,9 @@ def read_sequence(stream: BinaryIO, member: str, size: int) -> Iterator[tuple[in
         (position, decoded item); position counts from 1 for messages.
 
     Raises:
-        BundleUnreadable: an item over the size limit.
-        InvalidInput: an item that is not deterministic CBOR, or a truncated one.
+        BundleUnreadable: an item nested deeper than the bundle's limit.
+        InvalidInput: an item that is not deterministic CBOR, a truncated one, or one over
+            the item limit.
     """
     return _SequenceReader(stream, member, size).items()
 
@@ -85,8 +86,8 @@ class _SequenceReader:
         """The raw bytes of the item starting at ``_at``, found head by head.
 
         Raises:
-            BundleUnreadable: the item is over the limit.
-            InvalidInput: not an item of the sequences' subset of CBOR, or truncated.
+            InvalidInput: not an item of the sequences' subset of CBOR, truncated, or over
+                the item limit.
         """
         pending = 1
         while pending:
@@ -105,8 +106,8 @@ class _SequenceReader:
         return self._data[self._start : self._at]
 
     def _skip(self, length: int, where: str) -> None:
-        # A length past the member's end is a damaged item, whatever it claims; only an item
-        # that is really there and over the limit is refused as hostile.
+        # Both a length past the member's end and one over the item limit are damage: the
+        # bytes are never read, so they cost nothing.
         if length > self._left():
             raise InvalidInput("truncated: an item runs past the member's end", field=where)
         self._check_item_size(length, where)
@@ -114,8 +115,13 @@ class _SequenceReader:
         self._at += length
 
     def _check_item_size(self, more: int, where: str) -> None:
+        # No more than the limit is ever read into memory, so an item over it is a finding
+        # about the member: one changed byte in a head can make one.
         if self._at - self._start + more > MAX_SEQUENCE_ITEM:
-            raise BundleUnreadable(f"item over {MAX_SEQUENCE_ITEM} bytes", field=where)
+            raise InvalidInput(
+                f"an item over {MAX_SEQUENCE_ITEM} bytes, larger than any bundle item",
+                field=where,
+            )
 
     # -- the window --------------------------------------------------------------------------
 

@@ -62,7 +62,7 @@ __all__ = [
 ]
 
 #: The most members a bundle may hold; the reader refuses a larger count before reading it.
-MAX_MEMBERS: Final = 200_000
+MAX_MEMBERS: Final = 32_768
 #: The longest member name, in bytes of UTF-8: short enough for every common file system.
 MAX_NAME_BYTES: Final = 240
 
