@@ -20,6 +20,7 @@ import cbor2
 import pytest
 
 from custody.bundle import BundleVerification, export_bundle, verify_bundle
+from custody.bundle._contents import CarriedPhotograph
 from custody.bundle._layout import (
     CLOSING,
     ENTRIES,
@@ -488,3 +489,19 @@ def test_problems_past_the_limit_are_counted_everywhere(
     assert lines[0] == f"NOT VERIFIED: {report.problem_count} problems"
     assert f"  ... and {report.problems_omitted} more problem" in "\n".join(lines)
     assert f"{report.problems_omitted:,} more not listed" in render_bundle_report(result)
+
+
+def test_photographs_are_read_from_the_bundle_only_when_a_report_needs_them(
+    demo_bundle: BundleCase, tmp_path: Path
+) -> None:
+    result = demo_bundle.verify()
+    (evaluation,) = result.evaluations
+    assert evaluation.photographs
+    for photo_id, carried in evaluation.photographs.items():
+        assert isinstance(carried, CarriedPhotograph)  # a reference, not the bytes
+        data = carried.read()
+        assert data is not None
+        photo = next(p for p in evaluation.evaluation.photographs if p.photo_id == photo_id)
+        assert hashlib.sha256(data).hexdigest() == photo.sha256
+    moved = attrs.evolve(next(iter(evaluation.photographs.values())), bundle=str(tmp_path / "x"))
+    assert moved.read() is None

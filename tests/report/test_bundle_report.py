@@ -74,6 +74,20 @@ PHOTOS = {
 INTIMATE = "P3"
 
 
+@attrs.frozen
+class InMemory:
+    """A photograph file already in memory (the verifier's come from the bundle)."""
+
+    data: bytes
+
+    def read(self) -> bytes:
+        return self.data
+
+
+def in_memory(photos: dict[str, bytes]) -> dict[str, InMemory]:
+    return {photo_id: InMemory(data) for photo_id, data in photos.items()}
+
+
 def sample_evaluation_object() -> Evaluation:
     """The sample evaluation, its photographs the JPEGs above, P3 marked intimate."""
     photos = [
@@ -245,7 +259,7 @@ def sample_verification(problems: tuple[Problem, ...] = ()) -> BundleVerificatio
         evaluators=(AMINA, TOMAS),
         sealed_by=(AMINA, TOMAS),
         evaluation=EVALUATION,
-        photographs=dict(PHOTOS),
+        photographs=in_memory(PHOTOS),
     )
     return BundleVerification(
         report=sample_report(problems),
@@ -619,7 +633,9 @@ def test_intimate_photographs_are_never_shown(ok_html: str) -> None:
 
 def test_a_photograph_whose_bytes_do_not_match_is_not_shown() -> None:
     v = sample_verification()
-    evaluation = attrs.evolve(v.evaluations[0], photographs={**PHOTOS, "P1": PHOTOS["P2"]})
+    evaluation = attrs.evolve(
+        v.evaluations[0], photographs=in_memory({**PHOTOS, "P1": PHOTOS["P2"]})
+    )
     page = Page(render_bundle_report(attrs.evolve(v, evaluations=(evaluation,))))
     text = page["evaluations"].text()
     assert "does not match the recorded SHA-256" in text

@@ -10,10 +10,12 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 import attrs
 
+from custody.bundle._zip import ZipReader
+from custody.errors import CustodyError
 from custody.medical import Evaluation
 from custody.model import to_millis
 from custody.verify import VerificationReport
@@ -22,6 +24,35 @@ from custody.verify import VerificationReport
 #: (about 50 MiB of them) the rest are only counted, so memory stays bounded however large
 #: the bundle.
 MAX_TIMELINE = 100_000
+
+
+class PhotographFile(Protocol):
+    """A photograph's bytes, fetched when needed, so that a verification holds none."""
+
+    def read(self) -> bytes | None:
+        """The bytes, or ``None`` if they cannot be had (a report checks their hash)."""
+        ...
+
+
+@attrs.frozen
+class CarriedPhotograph:
+    """A photograph file the bundle carries, read again from the bundle for a report: one
+    at a time, so memory does not grow with the number or size of photographs."""
+
+    bundle: str
+    member: str
+    size: int
+
+    def read(self) -> bytes | None:
+        """The member's bytes, or ``None`` if the bundle no longer holds it at that size."""
+        try:
+            with ZipReader(self.bundle) as archive:
+                member = archive.member(self.member)
+                if member is None or member.size != self.size:
+                    return None
+                return archive.read(member, self.size)
+        except (CustodyError, OSError):
+            return None
 
 
 class FileStatus(enum.StrEnum):
@@ -158,7 +189,7 @@ class BundleEvaluation:
         sealed_by: key ids of the evaluators who sealed the current version.
         evaluation: the current version's document, when its record is carried and reads.
         photographs: photograph files the document refers to, by photograph id, when the
-            bundle carries them and their bytes verified.
+            bundle carries them and their bytes verified; read only when a report asks.
     """
 
     reference: str
@@ -168,7 +199,7 @@ class BundleEvaluation:
     evaluators: tuple[bytes, ...]
     sealed_by: tuple[bytes, ...]
     evaluation: Evaluation | None
-    photographs: Mapping[str, bytes] = attrs.field(factory=dict)
+    photographs: Mapping[str, PhotographFile] = attrs.field(factory=dict)
 
 
 @attrs.frozen

@@ -36,8 +36,10 @@ from custody.bundle._contents import (
     BundleItem,
     BundleSigner,
     BundleVerification,
+    CarriedPhotograph,
     ExportFacts,
     FileStatus,
+    PhotographFile,
     TimelineEvent,
 )
 from custody.bundle._layout import (
@@ -116,6 +118,7 @@ _CONSISTENT = "earlier checkpoints consistent"
 _HELD = "log consistent with held checkpoints"
 _INCLUDED = "events included in the signed log"
 _HEADS = "chains complete up to the export"
+_OF_CASE = "events of the bundle's case"
 _EXPORT = "closing export event"
 _FILES = "files match their recorded hashes"
 _READABLE = "bundle structures readable"
@@ -141,7 +144,7 @@ CHECK_OF_CODE: dict[str, str] = {
     "INCLUSION_INVALID": _INCLUDED,
     "INCLUSION_MISSING": _INCLUDED,
     "ENTRY_ORDER": _INCLUDED,
-    "ENTRY_OTHER_CASE": "events of the bundle's case",
+    "ENTRY_OTHER_CASE": _OF_CASE,
     "ENTRY_MALFORMED": CHECK_WELL_FORMED,
     "ISSUER_MISMATCH": CHECK_ISSUER,
     "KEY_UNKNOWN": CHECK_KEYS,
@@ -550,12 +553,7 @@ class _BundleVerifier:
                 leaf = leaf_hash(entry)
                 place = self._replay(replay, finding, entry, index, leaf)
                 self._check_inclusion(inclusion, leaf, index, next(proofs, None), place)
-                if finding.event is not None and case not in (None, finding.event.case):
-                    builder.fail(
-                        "ENTRY_OTHER_CASE",
-                        Location(*place),
-                        f"an event of case {finding.event.case!r} in a bundle of case {case!r}",
-                    )
+                self._check_case(finding.event, case, place)
                 if finding.signature is not None:
                     pool.add(finding.signature, place)
                     report_signatures(builder, pool.done())
@@ -568,6 +566,17 @@ class _BundleVerifier:
                     f"{extra} more item(s) than there are events",
                 )
             report_signatures(builder, pool.finish())
+
+    def _check_case(self, event: Event | None, case: str | None, place: Place) -> None:
+        if event is None or case is None:
+            return  # nothing to compare: reported as malformed elsewhere
+        self._builder.ran(_OF_CASE)
+        if event.case != case:
+            self._builder.fail(
+                "ENTRY_OTHER_CASE",
+                Location(*place),
+                f"an event of case {event.case!r} in a bundle of case {case!r}",
+            )
 
     def _replay(
         self,
@@ -952,10 +961,10 @@ class _BundleVerifier:
     def _events_of(self, case: str, reference: str) -> list[Event]:
         return self._evaluation_events.get((case, reference), [])
 
-    def _photographs(self, evaluation: Evaluation | None) -> Mapping[str, bytes]:
+    def _photographs(self, evaluation: Evaluation | None) -> Mapping[str, PhotographFile]:
         if evaluation is None:
             return {}
-        photos = {}
+        photos: dict[str, PhotographFile] = {}
         for photo in evaluation.photographs:
             first = self._first_events.get(photo.item)
             if first is None:
@@ -965,9 +974,7 @@ class _BundleVerifier:
                 if artifact.sha256.hex() != photo.sha256 or artifact.size > _MAX_PHOTO_FOR_REPORT:
                     continue
                 if self._digests.get(member) == (artifact.sha256, artifact.size):
-                    data = self._read(member, _MAX_PHOTO_FOR_REPORT)
-                    if data is not None:
-                        photos[photo.photo_id] = data
+                    photos[photo.photo_id] = CarriedPhotograph(self._name, member, artifact.size)
         return photos
 
 

@@ -866,7 +866,8 @@ def _picture(e: BundleEvaluation, p: Photograph) -> Html:
     if p.intimate:  # never reproduced, whatever the bundle carries
         return placeholder(label("intimate_not_reproduced", "en"), "intimate")
     unavailable = label("image_not_available", "en")
-    data = e.photographs.get(p.photo_id)
+    carried = e.photographs.get(p.photo_id)
+    data = None if carried is None else carried.read()
     if data is None:
         return placeholder(f"{unavailable}: the bundle does not carry a verified copy")
     if hashlib.sha256(data).hexdigest() != p.sha256.lower():
