@@ -18,14 +18,15 @@ CUSTODY BUNDLE ({format})
 This file is a chain-of-custody bundle of case {case}, exported from the custody log
 {origin}. It carries {events} signed custody events and {files} evidence files.
 
-Verify it before relying on it, on your own computer and without a network:
+Verify it before relying on it, on your own computer; verifying needs no network:
 
-    pip install custody
     custody verify THIS-FILE.custody --trust YOUR-TRUST-POLICY.json --html report.html
 
-Your trust policy is your own file naming the keys you trust (see docs/trust-policy.md in
-the custody project). The keys inside this bundle are only claims by whoever made it; they
-are never trusted because they are here.
+The custody command comes with the custody project: install it from a copy of the
+project's source that you obtained and checked yourself (pip install . in that copy), not
+from a package index under a similar name. Your trust policy is your own file naming the
+keys you trust (see docs/trust-policy.md in the custody project). The keys inside this
+bundle are only claims by whoever made it; they are never trusted because they are here.
 
 The verifier checks every signature, the order and links of every item's events, every
 custody transfer and seal, the proofs that every event is in the signed log, the hash and
