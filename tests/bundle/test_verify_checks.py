@@ -28,6 +28,7 @@ from custody.bundle._layout import (
     MANIFEST,
     RECORDS,
     Closing,
+    EarlierCheckpoint,
     ListedMember,
     Manifest,
     record_member,
@@ -505,3 +506,48 @@ def test_photographs_are_read_from_the_bundle_only_when_a_report_needs_them(
         assert hashlib.sha256(data).hexdigest() == photo.sha256
     moved = attrs.evolve(next(iter(evaluation.photographs.values())), bundle=str(tmp_path / "x"))
     assert moved.read() is None
+
+
+# --- the earlier checkpoints of closing.cbor -----------------------------------------------------
+
+
+def with_earlier(members: Members, reorder: Callable[[list[Any], Any], list[Any]]) -> Members:
+    """``members`` with closing.cbor's earlier checkpoints rearranged by ``reorder``, which
+    also gets the closing checkpoint as an earlier one."""
+    closing = closing_of(members)
+    itself = EarlierCheckpoint(closing.checkpoint, ())
+    earlier = tuple(reorder(list(closing.earlier), itself))
+    return replace(members, CLOSING, attrs.evolve(closing, earlier=earlier).to_cbor())
+
+
+@pytest.mark.parametrize(
+    ("name", "reorder", "number"),
+    [
+        ("repeated", lambda earlier, _: [*earlier, earlier[-1]], "last"),
+        ("newest first", lambda earlier, _: earlier[::-1], 2),
+        ("the closing one", lambda earlier, itself: [*earlier, itself], "last"),
+    ],
+)
+def test_earlier_checkpoints_out_of_order_are_malformed(
+    library_bundle: BundleCase,
+    verify_rewritten: Verify,
+    name: str,
+    reorder: Callable[[list[Any], Any], list[Any]],
+    number: int | str,
+) -> None:
+    count = len(closing_of(library_bundle.members()).earlier)
+    assert count >= 2
+    result = verify_rewritten(lambda members: with_earlier(members, reorder))
+    position = count + 1 if number == "last" else number
+    (problem,) = found(result, "CHECKPOINT_MALFORMED")
+    assert problem.where.member == f"{CLOSING} earlier checkpoint {position}", name
+    assert "larger than the one before it" in problem.message
+
+
+def test_fewer_earlier_checkpoints_prove_less_but_verify(
+    library_bundle: BundleCase, verify_rewritten: Verify
+) -> None:
+    """The manifest cannot cover them (the closing record is made after it): dropping some
+    changes nothing the bundle proves, only what a held checkpoint can be compared with."""
+    result = verify_rewritten(lambda members: with_earlier(members, lambda earlier, _: []))
+    assert result.report.ok, result.report.problems

@@ -438,12 +438,27 @@ class _BundleVerifier:
             return None
         # Every log extends the empty one: size 0 needs no proof.
         roots = {0: EMPTY_ROOT, anchor.size: anchor.root_hash}
+        below = 0  # the size the next earlier checkpoint must exceed: oldest first, each once
         for number, earlier in enumerate(closing.earlier, start=1):
             where = Location(member=f"{CLOSING} earlier checkpoint {number}")
             old = self._open_checkpoint(earlier.note, verifier, where)
-            if old is not None and self._check_consistency(old, anchor, earlier.consistency, where):
+            if old is None or not self._in_order(old, below, anchor, where):
+                continue
+            below = old.size
+            if self._check_consistency(old, anchor, earlier.consistency, where):
                 roots[old.size] = old.root_hash
         return _ProvenLog(verifier, anchor, roots)
+
+    def _in_order(self, old: Checkpoint, below: int, anchor: Checkpoint, where: Location) -> bool:
+        if below < old.size < anchor.size:
+            return True
+        self._builder.fail(
+            "CHECKPOINT_MALFORMED",
+            attrs.evolve(where, checkpoint=old.size),
+            f"an earlier checkpoint must be larger than the one before it ({below}) and "
+            f"smaller than the closing one ({anchor.size})",
+        )
+        return False
 
     def _check_held(self, log: _ProvenLog) -> None:
         """Each held checkpoint must sign the root the bundle proves at its size: the log

@@ -155,7 +155,9 @@ def check_member_name(name: str) -> None:
     A name is accepted if it is a relative POSIX path of a file: non-empty, at most
     :data:`MAX_NAME_BYTES` bytes of UTF-8, with no control character, no backslash (Windows
     reads it as a separator), no leading ``/``, no drive letter (``C:``), no trailing ``/``
-    (a folder) and no empty, ``.`` or ``..`` segment. The writer and the reader both apply it.
+    (a folder), no empty, ``.`` or ``..`` segment, no ``:`` and no segment ending in ``.`` or
+    a space (Windows drops those, so two names could be one file). The writer and the reader
+    both apply it.
 
     Raises:
         InvalidInput: naming the member and what is wrong with its name.
@@ -193,6 +195,10 @@ def _name_problem(name: str) -> str | None:
         return "has an empty path segment ('//')"
     if "." in segments:
         return "has a '.' path segment"
+    if ":" in name:
+        return "contains ':', which Windows reads as a drive or a stream of another file"
+    if any(segment.endswith((".", " ")) for segment in segments):
+        return "has a segment ending in '.' or ' ', which Windows drops (two names, one file)"
     return None
 
 

@@ -63,8 +63,7 @@ def verify(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
     """Verify a bundle offline against the trust policy and the checkpoints the verifier
     holds; optionally write the HTML report."""
     trust = TrustPolicy.from_file(args.trust)
-    # Read before the bundle, so that a wrong path fails at once (exit 2). A grammar without
-    # --checkpoint leaves no such attribute: nothing is held then.
+    # Read before the bundle, so that a wrong path fails at once (exit 2).
     held = [read_checkpoint(path) for path in args.checkpoint]
     verification = verify_bundle(args.bundle, trust, held_checkpoints=held)
     if args.html:
