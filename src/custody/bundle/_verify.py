@@ -56,6 +56,7 @@ from custody.bundle._layout import (
     MAX_RECORD_MEMBER_SIZE,
     README,
     RECORDS,
+    ClaimedKey,
     ClaimedKeys,
     Closing,
     Manifest,
@@ -200,7 +201,11 @@ def verify_bundle(
                 field=os.fspath(bundle),
             )
         verifier = _BundleVerifier(archive, os.fspath(bundle), trust, workers, held_checkpoints)
-        return verifier.run()
+        try:
+            return verifier.run()
+        except BundleUnreadable as exc:
+            # Inside, the refusal names the member; the reader needs the file as well.
+            raise BundleUnreadable(str(exc), field=os.fspath(bundle)) from exc
 
 
 #: A ZIP holding none of these is not a bundle at all; one missing some was tampered with.
@@ -289,7 +294,8 @@ class _BundleVerifier:
         if log is not None:
             self._check_held(log)
         anchor = log.closing if log else None
-        context = EntryContext(origin or "", self._trust.key_ring(_claimed(keys)), None)
+        claimed = {key_id: claim.public_key for key_id, claim in _claims(keys).items()}
+        context = EntryContext(origin or "", self._trust.key_ring(claimed), None)
         replay = ChainReplay(builder, None, MedicalRecords(builder, self._named_record))
         self._entries(context, replay, anchor, case)
         event_count = self._carried_events()
@@ -678,12 +684,19 @@ class _BundleVerifier:
                 builder.fail(
                     "CHAIN_MISSING", where, "the manifest lists this chain; no event of it is here"
                 )
-            elif state.head != chain.head or state.next_seq != chain.seq + 1:
+            elif state.next_seq != chain.seq + 1:
                 builder.fail(
                     "CHAIN_CUT",
                     where,
                     f"the export ends this chain at event #{chain.seq}; the bundle's events "
-                    f"of it end at #{state.next_seq - 1} or differ",
+                    f"of it end at #{state.next_seq - 1}",
+                )
+            elif state.head != chain.head:
+                builder.fail(
+                    "CHAIN_CUT",
+                    where,
+                    f"the bundle's event #{chain.seq} of this chain is not the one the export "
+                    "ended it with",
                 )
         for key in states:
             if key not in listed:
@@ -902,12 +915,7 @@ class _BundleVerifier:
         return tuple(items)
 
     def _signers(self, keys: ClaimedKeys | None) -> tuple[BundleSigner, ...]:
-        claims = {}
-        for claim in keys.actors if keys else ():
-            try:
-                claims[PublicKey.from_bytes(claim.public_key).key_id] = claim
-            except InvalidInput:
-                continue
+        claims = _claims(keys)
         signers = []
         for key_id, events in sorted(self._signed_by.items()):
             found = claims.get(key_id)
@@ -996,15 +1004,15 @@ class _BundleVerifier:
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _claimed(keys: ClaimedKeys | None) -> dict[bytes, bytes]:
-    """The bundle's claimed actor keys by the key id the verifier computes itself."""
-    claimed = {}
-    for actor in keys.actors if keys else ():
+def _claims(keys: ClaimedKeys | None) -> dict[bytes, ClaimedKey]:
+    """The bundle's claimed actors by the key id the verifier computes itself from each key."""
+    claims = {}
+    for claim in keys.actors if keys else ():
         try:
-            claimed[PublicKey.from_bytes(actor.public_key).key_id] = actor.public_key
+            claims[PublicKey.from_bytes(claim.public_key).key_id] = claim
         except InvalidInput:
             continue
-    return claimed
+    return claims
 
 
 #: Each count ``details["bundle"]`` of the exported event signs, as a mismatch is told.
