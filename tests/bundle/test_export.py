@@ -465,3 +465,16 @@ def test_a_bundle_over_the_readers_limits_is_refused_before_recording(
     monkeypatch.undo()
     monkeypatch.setattr(_export, "MAX_MANIFEST_SIZE", 100)
     refused(prepared, tmp_path / "x.bundle", "would exceed a reader's limits")
+
+
+def test_a_bundle_carries_the_newest_earlier_checkpoints_only(
+    prepared: Prepared, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_export, "MAX_EARLIER", 1)
+    stored = prepared.ledger.checkpoints()
+    assert len(stored) >= 2
+    out = tmp_path / "x.bundle"
+    export(prepared, out)
+    closing = Closing.from_cbor(members(out)[CLOSING])
+    assert [e.note for e in closing.earlier] == [stored[-1]]
+    assert verify_bundle(out, prepared.trust()).ok

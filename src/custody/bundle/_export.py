@@ -498,16 +498,21 @@ def _checkpoint_of(note: str) -> Checkpoint:
     return Checkpoint.from_text(text + "\n")
 
 
+#: The newest stored checkpoints a bundle carries as earlier ones: some 2.5 KB each, so the
+#: closing record stays far below its 8 MiB limit however long the ledger has been kept.
+MAX_EARLIER = 1000
+
+
 def _prove(
     ledger: Ledger, plan: _Plan, exported: RecordedEvent, anchor: Checkpoint
 ) -> tuple[Closing, list[bytes]]:
     """The closing record and the inclusion.cborseq items, all under ``anchor``."""
     tree = ledger.tree(anchor.size)
     notes = {_checkpoint_of(note).size: note for note in ledger.checkpoints()}
+    sizes = [size for size in sorted(notes) if 0 < size < anchor.size][-MAX_EARLIER:]
     earlier = tuple(
         EarlierCheckpoint(notes[size], tuple(tree.consistency_proof(size, anchor.size)))
-        for size in sorted(notes)
-        if 0 < size < anchor.size
+        for size in sizes
     )
     closing = Closing(
         exported.index,
