@@ -16,13 +16,12 @@ from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 from custody.bundle._layout import MAX_SEQUENCE_ITEM, decode_member
+from custody.encoding import SHORTEST_MINIMUM
 from custody.errors import InvalidInput
 
 _BLOCK = 1 << 20
 #: Bytes that follow the initial byte for additional information 24..27 (RFC 8949 §3).
 _ARGUMENT_SIZES = {24: 1, 25: 2, 26: 4, 27: 8}
-#: The smallest argument each longer head may carry in deterministic CBOR (§4.2.1).
-_SMALLEST = {24: 24, 25: 1 << 8, 26: 1 << 16, 27: 1 << 32}
 _UNSIGNED, _BYTES, _TEXT, _ARRAY, _MAP = 0, 2, 3, 4, 5
 _HASH_ITEM = 34  # a 32-byte byte string: head 0x58 0x20, then the hash
 
@@ -210,7 +209,7 @@ def _argument(data: bytes, at: int, major: int) -> tuple[int, int]:
     if size is None or at + 1 + size > len(data):
         return -1, at
     argument = int.from_bytes(data[at + 1 : at + 1 + size], "big")
-    return (argument, at + 1 + size) if argument >= _SMALLEST[info] else (-1, at)
+    return (argument, at + 1 + size) if argument >= SHORTEST_MINIMUM[info] else (-1, at)
 
 
 def _truncated(where: str) -> InvalidInput:

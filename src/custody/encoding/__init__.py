@@ -6,6 +6,12 @@ booleans, null, bytes, text, arrays, maps with all-text or all-integer keys, and
 :class:`custody.errors.EncodingError` that says what is wrong and where.
 """
 
-from custody.encoding._cbor import DEFAULT_MAX_DEPTH, DEFAULT_MAX_SIZE, decode, encode
+from custody.encoding._cbor import (
+    DEFAULT_MAX_DEPTH,
+    DEFAULT_MAX_SIZE,
+    SHORTEST_MINIMUM,
+    decode,
+    encode,
+)
 
-__all__ = ["DEFAULT_MAX_DEPTH", "DEFAULT_MAX_SIZE", "decode", "encode"]
+__all__ = ["DEFAULT_MAX_DEPTH", "DEFAULT_MAX_SIZE", "SHORTEST_MINIMUM", "decode", "encode"]

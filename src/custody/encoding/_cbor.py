@@ -493,7 +493,9 @@ def _explain(data: bytes, max_depth: int, allow_tags: frozenset[int]) -> Encodin
     return EncodingError("input is not deterministic CBOR (cbor2 decoded it inconsistently)")
 
 
-_SHORTEST_MINIMUM = {24: 24, 25: 1 << 8, 26: 1 << 16, 27: 1 << 32}
+#: The smallest argument a head with additional information 24..27 may carry in
+#: deterministic CBOR (RFC 8949 §4.2.1): anything smaller fits a shorter head.
+SHORTEST_MINIMUM = {24: 24, 25: 1 << 8, 26: 1 << 16, 27: 1 << 32}
 _MAJOR_NAMES = ("integer", "negative integer", "byte string", "text string", "array", "map")
 
 
@@ -566,7 +568,7 @@ class _Scanner:
             )
         size = 1 << (info - 24)
         argument = int.from_bytes(self._take(size, offset), "big")
-        if argument < _SHORTEST_MINIMUM[info]:
+        if argument < SHORTEST_MINIMUM[info]:
             raise EncodingError(
                 f"non-shortest encoding: {argument} written in {size + 1} bytes at byte {offset}"
             )
