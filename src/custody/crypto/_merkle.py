@@ -27,7 +27,7 @@ for a proof with impossible arguments raises :class:`~custody.errors.InvalidInpu
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from custody.errors import InvalidInput, ProofError
 
@@ -385,24 +385,39 @@ def root_from_inclusion_proof(
 
 def _chain_inclusion(index: int, size: int, seed: bytes, proof: list[bytes]) -> bytes:
     """The RFC 9162 §2.1.3.2 loop over validated inputs, with its own length checks."""
+    steps = list(_climb(index, size, seed, proof))
+    _, _, _, last, root = steps[-1] if steps else (0, 0, index, size - 1, seed)
+    if last != 0:  # Step 4: the proof stops below the root
+        raise ProofError(_wrong_length("inclusion", len(proof), index, size))
+    return root
+
+
+def _climb(
+    index: int, size: int, seed: bytes, proof: list[bytes]
+) -> Iterator[tuple[int, int, int, int, bytes]]:
+    """RFC 9162 §2.1.3.2 step 3, one proof hash at a time.
+
+    Yields, after each hash: the position of that hash in ``proof``, the level reached, the
+    node's index on that level, the last index on that level, and the node's hash. The node
+    at (level, index) covers leaves ``index * 2**level`` up to the tree's size.
+
+    Raises:
+        ProofError: the proof climbs past the root (it is too long).
+    """
     # Step 2: fn is the node's index on its level, sn the last index on that level.
-    fn, sn, r = index, size - 1, seed
-    for p in proof:  # Step 3
+    fn, sn, node, level = index, size - 1, seed, 0
+    for position, sibling in enumerate(proof):
         if sn == 0:  # 3.1: the proof climbs past the root
             raise ProofError(_wrong_length("inclusion", len(proof), index, size))
-        if fn & 1 or fn == sn:  # 3.2: p is a left sibling
-            r = _hash_children(p, r)
+        if fn & 1 or fn == sn:  # 3.2: the sibling is on the left
+            node = _hash_children(sibling, node)
             # A right-border node with no sibling at this level moves up without hashing.
             while not fn & 1 and fn != 0:
-                fn >>= 1
-                sn >>= 1
-        else:  # 3.3: p is a right sibling
-            r = _hash_children(r, p)
-        fn >>= 1  # 3.4
-        sn >>= 1
-    if sn != 0:  # Step 4: the proof stops below the root
-        raise ProofError(_wrong_length("inclusion", len(proof), index, size))
-    return r
+                fn, sn, level = fn >> 1, sn >> 1, level + 1
+        else:  # 3.3: the sibling is on the right
+            node = _hash_children(node, sibling)
+        fn, sn, level = fn >> 1, sn >> 1, level + 1  # 3.4
+        yield position, level, fn, sn, node
 
 
 class InclusionChecker:
@@ -443,30 +458,25 @@ class InclusionChecker:
             return False
         hashes = list(proof)
         climbed = []
-        fn, sn, node, level = index, self._size - 1, bytes(leaf_hash), 0
-        for position, sibling in enumerate(hashes):  # RFC 9162 §2.1.3.2, step 3
-            if sn == 0:
-                return False
-            if fn & 1 or fn == sn:
-                node = _hash_children(sibling, node)
-                while not fn & 1 and fn != 0:
-                    fn, sn, level = fn >> 1, sn >> 1, level + 1
+        node, last = bytes(leaf_hash), self._size - 1
+        try:
+            for step in _climb(index, self._size, node, hashes):
+                position, level, fn, last, node = step
+                known = self._proven[level]
+                if known is not None and known[0] == fn:
+                    _, known_node, known_hashes, known_position = known
+                    if (
+                        node != known_node
+                        or hashes[position + 1 :] != known_hashes[known_position + 1 :]
+                    ):
+                        return False
+                    break
+                climbed.append((level, (fn, node, hashes, position)))
             else:
-                node = _hash_children(node, sibling)
-            fn, sn, level = fn >> 1, sn >> 1, level + 1
-            known = self._proven[level]
-            if known is not None and known[0] == fn:
-                _, known_node, known_hashes, known_position = known
-                if (
-                    node != known_node
-                    or hashes[position + 1 :] != known_hashes[known_position + 1 :]
-                ):
+                if last != 0 or node != self._root:
                     return False
-                break
-            climbed.append((level, (fn, node, hashes, position)))
-        else:
-            if sn != 0 or node != self._root:
-                return False
+        except ProofError:  # too long a proof
+            return False
         for level, subtree in climbed:
             self._proven[level] = subtree
         return True
