@@ -352,7 +352,7 @@ class _Content:
     keys: bytes
     entries: Sequence[bytes]  # the encoded items of entries.cborseq
     records: dict[bytes, bytes]
-    manifest: Manifest
+    manifest: bytes  # manifest.cbor
 
     @classmethod
     def of(cls, ledger: Ledger, plan: _Plan) -> _Content:
@@ -369,21 +369,19 @@ class _Content:
             *(ListedMember(f.member, f.artifact.sha256, f.artifact.size) for f in plan.files),
         ]
         manifest = Manifest(plan.origin, plan.case, tuple(members), plan.heads, plan.withheld)
-        _check_readable(manifest, keys)
-        return cls(readme, keys, entries, records, manifest)
+        encoded = manifest.to_cbor()
+        _check_readable(len(members) + len(UNLISTED), encoded, keys)
+        return cls(readme, keys, entries, records, encoded)
 
 
-def _check_readable(manifest: Manifest, keys: bytes) -> None:
+def _check_readable(members: int, manifest: bytes, keys: bytes) -> None:
     """Refuse, before anything is recorded, a bundle over the limits every reader applies.
 
     Raises:
         InvalidInput: too many members, or a manifest or keys.cbor over its size limit.
     """
-    members = len(manifest.members) + len(UNLISTED)
     too_large = (
-        members > MAX_MEMBERS
-        or len(manifest.to_cbor()) > MAX_MANIFEST_SIZE
-        or len(keys) > MAX_KEYS_SIZE
+        members > MAX_MEMBERS or len(manifest) > MAX_MANIFEST_SIZE or len(keys) > MAX_KEYS_SIZE
     )
     if too_large:
         raise InvalidInput(
@@ -416,9 +414,8 @@ def _digest_of(parts: Sequence[bytes]) -> bytes:
 
 
 def _manifest_artifact(content: _Content) -> Artifact:
-    manifest = content.manifest.to_cbor()
-    digest = hashlib.sha256(manifest).digest()
-    return Artifact(MANIFEST, digest, len(manifest), _MANIFEST_MEDIA_TYPE)
+    digest = hashlib.sha256(content.manifest).digest()
+    return Artifact(MANIFEST, digest, len(content.manifest), _MANIFEST_MEDIA_TYPE)
 
 
 def _reusable(plan: _Plan, content: _Content, request: _Request) -> RecordedEvent | None:
@@ -621,7 +618,7 @@ def _small_members(
 ) -> Iterator[tuple[str, bytes]]:
     """Every member but the evidence files, in bundle order."""
     yield README, content.readme
-    yield MANIFEST, content.manifest.to_cbor()
+    yield MANIFEST, content.manifest
     yield CLOSING, closing.to_cbor()
     yield INCLUSION, b"".join(inclusion)
     yield KEYS, content.keys
