@@ -31,7 +31,6 @@ class PhotographFile(Protocol):
 
     def read(self) -> bytes | None:
         """The bytes, or ``None`` if they cannot be had (a report checks their hash)."""
-        ...
 
 
 @attrs.frozen
