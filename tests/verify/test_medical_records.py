@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+import ledger_files
 from custody.crypto import SigningKey
 from custody.ledger import Ledger
 from custody.medical._commitments import CommittedDocument
@@ -73,11 +74,7 @@ def evaluated(ledger: Ledger, cast: Cast) -> Ledger:
 
 
 def tamper(path: str, sql: str, *params: object) -> None:
-    """Change the ledger file as someone with access to it could: triggers off."""
-    with sqlite3.connect(path) as db:
-        for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'"):
-            db.execute(f"DROP TRIGGER {name}")
-        db.execute(sql, params)
+    ledger_files.tamper(path, (sql, params))
 
 
 def verify(ledger: Ledger, **options: object) -> VerificationReport:

@@ -24,6 +24,7 @@ from custody.verify import (
     VerificationReport,
     verify_ledger,
 )
+from ledger_files import tamper
 
 T = datetime(2026, 3, 4, tzinfo=UTC)
 
@@ -47,18 +48,6 @@ def copy(pristine: Path, tmp_path: Path) -> Path:
     target = tmp_path / "ledger.db"
     shutil.copyfile(pristine, target)
     return target
-
-
-def tamper(path: Path, *statements: tuple[str, tuple[object, ...]]) -> None:
-    """Change the database the way an attacker with file access would: triggers off."""
-    with sqlite3.connect(path) as db:
-        triggers = [
-            name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-        ]
-        for name in triggers:
-            db.execute(f"DROP TRIGGER {name}")
-        for sql, params in statements:
-            db.execute(sql, params)
 
 
 def verify(path: Path, **options: object) -> VerificationReport:

@@ -47,7 +47,7 @@ from custody.bundle._layout import (
 )
 from custody.bundle._readme import readme_text
 from custody.bundle._zip import MAX_MEMBERS, ZipWriter
-from custody.crypto import Checkpoint, Signer
+from custody.crypto import Checkpoint, Signer, leaf_hash
 from custody.errors import ChainMoved, InvalidInput, StoreError
 from custody.intake import BlobStore
 from custody.ledger import Ledger, RecordedEvent, open_statement
@@ -229,15 +229,16 @@ def _plan(
     case chain, which the export may reuse if it signs the same manifest.
     """
     case, withhold = request.case, request.withhold
+    _refuse_damaged(reader)
     chains = _chains(reader, case, request.items)
     unknown = withhold - set(chains)
     if unknown:
         raise InvalidInput(f"the export carries no item {sorted(unknown)[0]!r}", field="withhold")
-    case_chain = reader.chain(case, None)
+    case_chain = _linked_chain(reader, case, None)
     last = case_chain[-1]
     reusable = last if reuse and last.event_type == EventType.EXPORTED else None
     by_chain: dict[str | None, list[EntryRow]] = {None: case_chain[:-1] if reusable else case_chain}
-    by_chain.update({item: reader.chain(case, item) for item in chains})
+    by_chain.update({item: _linked_chain(reader, case, item) for item in chains})
     rows = tuple(sorted((row for chain in by_chain.values() for row in chain), key=_index))
     files, withheld = _files(rows, withhold, blobs)
     info = reader.info()
@@ -261,6 +262,35 @@ def _plan(
 
 def _index(row: EntryRow) -> int:
     return row.index
+
+
+def _refuse_damaged(reader: StoreReader) -> None:
+    """Refuse to sign an export over storage that is damaged: a chain read through a damaged
+    index can lack an event, and the exported event would name the wrong chain heads."""
+    problems = reader.integrity_problems()
+    if problems:
+        raise StoreError(
+            f"the ledger's storage is damaged ({problems[0]}); nothing was exported: check it "
+            "with custody verify-ledger"
+        )
+
+
+def _linked_chain(reader: StoreReader, case: str, item: str | None) -> list[EntryRow]:
+    """One chain, each event checked to be the next link of the one before: whatever the
+    storage returns, a bundle never carries a chain with an event missing or out of place."""
+    chain = reader.chain(case, item)
+    previous = None
+    for position, row in enumerate(chain):
+        event = _event(row)
+        linked = (event.case, event.item, event.seq, event.prev) == (case, item, position, previous)
+        if not linked or leaf_hash(row.entry) != row.leaf_hash:
+            subject = case if item is None else f"{case}/{item}"
+            raise StoreError(
+                f"the ledger's chain {subject} is broken at event #{position}; nothing was "
+                "exported: check the ledger with custody verify-ledger"
+            )
+        previous = row.leaf_hash
+    return chain
 
 
 def _chains(reader: StoreReader, case: str, items: Sequence[str] | None) -> list[str]:

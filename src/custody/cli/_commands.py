@@ -78,7 +78,7 @@ def actor_add(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
 
 
 def actor_list(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
-    with ctx.open_ledger() as ledger:
+    with ctx.open_ledger(read_only=True) as ledger:
         actors = ledger.actors()
     if args.json:
         print(
@@ -116,7 +116,7 @@ def case_new(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
 
 
 def case_list(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
-    with ctx.open_ledger() as ledger:
+    with ctx.open_ledger(read_only=True) as ledger:
         cases = ledger.cases()
         actors = {a.key_id: a for a in ledger.actors()}
         items = {case.reference: len(ledger.items(case.reference)) for case in cases}
@@ -184,7 +184,7 @@ def event(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
 
 
 def log(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
-    with ctx.open_ledger() as ledger:
+    with ctx.open_ledger(read_only=True) as ledger:
         timeline = ledger.timeline(args.case)
         if not timeline:
             raise InvalidInput("no such case in this ledger", field=args.case)
@@ -211,7 +211,7 @@ def checkpoint(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
 def verify(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
     trust = TrustPolicy.from_file(args.trust) if args.trust else None
     held = [read_checkpoint(path) for path in args.checkpoint]
-    with ctx.open_ledger() as ledger:
+    with ctx.open_ledger(read_only=True) as ledger:
         report = verify_ledger(ledger, trust=trust, held_checkpoints=held, case=args.case)
     if args.json:
         print(json.dumps(report.to_dict(), indent=2), file=out)

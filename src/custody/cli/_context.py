@@ -31,9 +31,9 @@ class Context:
         blobs = blobs or os.environ.get("CUSTODY_BLOBS")
         self.blobs_path = Path(blobs) if blobs else self.ledger_path.with_suffix(".blobs")
 
-    def open_ledger(self) -> Ledger:
-        """Open the ledger named by ``--ledger``."""
-        return Ledger.open(self.ledger_path)
+    def open_ledger(self, *, read_only: bool = False) -> Ledger:
+        """Open the ledger named by ``--ledger`` (``read_only``: changing no byte of it)."""
+        return Ledger.open(self.ledger_path, read_only=read_only)
 
     def open_blobs(self, *, create: bool = False) -> BlobStore:
         """Open the blob store named by ``--blobs`` (created by the first intake)."""

@@ -151,13 +151,18 @@ class Ledger:
         return cls(SQLiteStore.create(path, info))
 
     @classmethod
-    def open(cls, path: str | Path) -> Ledger:
+    def open(cls, path: str | Path, *, read_only: bool = False) -> Ledger:
         """Open an existing SQLite ledger.
+
+        Args:
+            path: the ledger file.
+            read_only: only read it, changing no byte of the file (to verify a copy kept
+                as evidence); appends then fail with ``StoreError``.
 
         Raises:
             NotALedger: if the file is not a custody ledger.
         """
-        return cls(SQLiteStore.open(path))
+        return cls(SQLiteStore.open(path, read_only=read_only))
 
     def close(self) -> None:
         """Close the underlying store."""

@@ -88,7 +88,8 @@ class StoreReader(Protocol):
         """The number of entries (the log size)."""
 
     def entries(self, start: int = 0, stop: int | None = None) -> Iterator[EntryRow]:
-        """Entries with ``start <= index < stop`` in index order."""
+        """Entries with ``start <= index < stop`` (every index from ``start`` when ``stop``
+        is ``None``) in index order."""
 
     def chain(self, case: str, item: str | None) -> list[EntryRow]:
         """Every entry of one chain, by sequence number."""
@@ -98,6 +99,13 @@ class StoreReader(Protocol):
 
     def leaf_hashes(self, stop: int | None = None) -> list[bytes]:
         """The stored leaf hashes of entries ``0 .. stop-1`` in index order."""
+
+    def integrity_problems(self) -> list[str]:
+        """What is wrong with the storage itself, beyond what the signed entries show: a
+        schema other than a ledger's (its append-only rules removed, say), lookup
+        structures that disagree with the rows they index, entries stored outside the
+        log's index range. Empty when the storage is sound.
+        """
 
     def cases(self) -> list[str]:
         """References of every case that has events, sorted."""

@@ -6,6 +6,7 @@ import functools
 import os
 import sqlite3
 import threading
+import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,6 +22,8 @@ SCHEMA_VERSION = 2
 #: Older schema versions that opening a ledger upgrades (1: before medical records).
 _UPGRADABLE = frozenset({1})
 _BUSY_TIMEOUT_MS = 60_000
+_LAST_INDEX = 2**63 - 1  # the largest SQLite integer
+_ENGINE_PROBLEMS = 20  # at most this many of the engine's own integrity messages
 _CASE_CHAIN = ""  # item column value of a case's own chain (item references are never empty)
 
 _SCHEMA = """
@@ -119,7 +122,67 @@ _INSERT_ENTRY = (
 
 def _entry(row: tuple[Any, ...]) -> EntryRow:
     idx, case, item, seq, event_type, key_id, entry, leaf_hash = row
+    if not _as_stored(row):
+        case, item, event_type = _text(case), _text(item), _text(event_type)
+        seq, key_id, entry, leaf_hash = _integer(seq), _blob(key_id), _blob(entry), _blob(leaf_hash)
     return EntryRow(idx, case, item or None, seq, event_type, key_id, entry, leaf_hash)
+
+
+_ENTRY_TYPES = (int, str, str, int, str, bytes, bytes, bytes)
+
+
+def _as_stored(row: tuple[Any, ...]) -> bool:
+    """Whether every column of an entries row has the type the ledger writes."""
+    return all(type(value) is kind for value, kind in zip(row, _ENTRY_TYPES, strict=True))
+
+
+# A damaged or edited file can hold any SQLite type in any column (a type affinity is no
+# constraint). Readers turn a value of the wrong type into one of the right type that can
+# never pass for a recorded one, so verification reports the row where it is rather than
+# failing on it, and nothing else meets a type it does not expect.
+def _text(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return "" if value is None else str(value)
+
+
+def _optional_text(value: object) -> str | None:
+    return None if value is None else _text(value)
+
+
+def _blob(value: object) -> bytes:
+    if isinstance(value, bytes):
+        return value
+    return value.encode("utf-8", "replace") if isinstance(value, str) else b""
+
+
+def _integer(value: object) -> int:
+    return value if type(value) is int else -1
+
+
+def _actor(row: tuple[Any, ...]) -> ActorRow:
+    key_id, public_key, name, role, organisation, added_at = row
+    return ActorRow(
+        _blob(key_id),
+        _blob(public_key),
+        _text(name),
+        _text(role),
+        _optional_text(organisation),
+        _integer(added_at),
+    )
+
+
+def _checkpoint(row: tuple[Any, ...]) -> CheckpointRow:
+    size, note, created_at = row
+    return CheckpointRow(_integer(size), _text(note), _integer(created_at))
+
+
+def _decoded_text(data: bytes) -> str:
+    # The text factory of every connection: text that is not UTF-8 (a damaged or edited
+    # file) reads with replacement characters instead of failing the whole query.
+    return data.decode("utf-8", "replace")
 
 
 _Method = TypeVar("_Method", bound=Callable[..., Any])
@@ -150,16 +213,19 @@ class _SQLiteAccess:
     each transaction as a whole, exclusive.
     """
 
-    def __init__(self, connection: sqlite3.Connection, lock: threading.RLock) -> None:
+    def __init__(
+        self, connection: sqlite3.Connection, lock: threading.RLock, schema_version: int
+    ) -> None:
         self._db = connection
         self._lock = lock
+        self._schema_version = schema_version
 
     @_read
     def info(self) -> LedgerInfo:
         values = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
         try:
             return LedgerInfo(
-                origin=str(values["origin"]),
+                origin=_text(values["origin"]),
                 log_public_key=bytes(values["log_public_key"]),
                 created_at_ms=int(values["created_at"]),
             )
@@ -174,17 +240,17 @@ class _SQLiteAccess:
         return int(count)
 
     def entries(self, start: int = 0, stop: int | None = None) -> Iterator[EntryRow]:
-        end = stop if stop is not None else 2**63 - 1
+        last = _LAST_INDEX if stop is None else stop - 1
         # Page by index so no cursor stays open between pages: other threads may use the
         # connection in between (inside a snapshot, every page sees the same log).
-        while rows := self._entry_page(start, end):
+        while start <= last and (rows := self._entry_page(start, last)):
             yield from rows
             start = rows[-1].index + 1
 
     @_read
-    def _entry_page(self, start: int, end: int) -> list[EntryRow]:
+    def _entry_page(self, start: int, last: int) -> list[EntryRow]:
         rows = self._db.execute(
-            _SELECT_ENTRIES + "WHERE idx >= ? AND idx < ? ORDER BY idx LIMIT 1024", (start, end)
+            _SELECT_ENTRIES + "WHERE idx >= ? AND idx <= ? ORDER BY idx LIMIT 1024", (start, last)
         )
         return [_entry(row) for row in rows]
 
@@ -207,10 +273,23 @@ class _SQLiteAccess:
     @_read
     def leaf_hashes(self, stop: int | None = None) -> list[bytes]:
         rows = self._db.execute(
-            "SELECT leaf_hash FROM entries WHERE idx < ? ORDER BY idx",
-            (stop if stop is not None else 2**63 - 1,),
+            "SELECT leaf_hash FROM entries WHERE idx >= 0 AND idx <= ? ORDER BY idx",
+            (_LAST_INDEX if stop is None else stop - 1,),
         )
-        return [bytes(leaf) for (leaf,) in rows]
+        return [_blob(leaf) for (leaf,) in rows]
+
+    @_read
+    def integrity_problems(self) -> list[str]:
+        found = _schema_problems(self._db)
+        found += [
+            f"the database engine finds damage: {message}"
+            for (message,) in self._db.execute(f"PRAGMA integrity_check({_ENGINE_PROBLEMS})")
+            if message != "ok"
+        ]
+        (outside,) = self._db.execute("SELECT COUNT(*) FROM entries WHERE idx < 0").fetchone()
+        if outside:
+            found.append(f"{outside} entries are stored at negative indexes, outside the log")
+        return found
 
     @_read
     def cases(self) -> list[str]:
@@ -233,7 +312,7 @@ class _SQLiteAccess:
             "WHERE key_id = ?",
             (key_id,),
         ).fetchone()
-        return ActorRow(*row) if row else None
+        return _actor(row) if row else None
 
     @_read
     def actors(self) -> list[ActorRow]:
@@ -241,17 +320,19 @@ class _SQLiteAccess:
             "SELECT key_id, public_key, name, role, organisation, added_at FROM actors "
             "ORDER BY name, key_id"
         )
-        return [ActorRow(*row) for row in rows]
+        return [_actor(row) for row in rows]
 
     @_read
     def checkpoints(self) -> list[CheckpointRow]:
         rows = self._db.execute("SELECT size, note, created_at FROM checkpoints ORDER BY size")
-        return [CheckpointRow(*row) for row in rows]
+        return [_checkpoint(row) for row in rows]
 
     @_read
     def record(self, digest: bytes) -> bytes | None:
+        if self._schema_version < 2:
+            return None  # a version-1 ledger, read without upgrading it, stores no records
         row = self._db.execute("SELECT body FROM records WHERE digest = ?", (digest,)).fetchone()
-        return bytes(row[0]) if row else None
+        return _blob(row[0]) if row else None
 
 
 class _SQLiteWriter(_SQLiteAccess):
@@ -298,8 +379,10 @@ class SQLiteStore(_SQLiteAccess):
     for it (up to a minute), so concurrent processes append one after another.
     """
 
-    def __init__(self, connection: sqlite3.Connection, location: str) -> None:
-        super().__init__(connection, threading.RLock())
+    def __init__(
+        self, connection: sqlite3.Connection, location: str, schema_version: int = SCHEMA_VERSION
+    ) -> None:
+        super().__init__(connection, threading.RLock(), schema_version)
         self.location = location
 
     @classmethod
@@ -333,8 +416,14 @@ class SQLiteStore(_SQLiteAccess):
         return cls.open(path)
 
     @classmethod
-    def open(cls, path: str | Path) -> SQLiteStore:
+    def open(cls, path: str | Path, *, read_only: bool = False) -> SQLiteStore:
         """Open an existing ledger file.
+
+        Args:
+            path: the file.
+            read_only: open it for reading only, leaving every byte of it as it is: no
+                journal mode is set and no older schema upgraded, so a copy kept as evidence
+                (on write-protected media, say) can be read and verified. Writes fail.
 
         Raises:
             NotALedger: if the file is missing, not SQLite, or not a custody ledger.
@@ -349,15 +438,19 @@ class SQLiteStore(_SQLiteAccess):
             raise NotALedger(f"cannot read it ({exc.strerror})", field=str(path)) from exc
         if header != b"SQLite format 3\x00":
             raise NotALedger("not a custody ledger (not an SQLite database)", field=str(path))
-        store = cls(_connect(path), str(path))
+        connection = _connect_read_only(path) if read_only else _connect(path)
+        store = cls(connection, str(path))
         try:
             version = store._check_identity()
-            _configure(store._db)
-            if version != SCHEMA_VERSION:
-                _upgrade(store._db, store.location)
+            if not read_only:
+                _configure(store._db)
+                if version != SCHEMA_VERSION:
+                    _upgrade(store._db, store.location)
+                    version = SCHEMA_VERSION
         except BaseException:
             store.close()
             raise
+        store._schema_version = version
         return store
 
     def _check_identity(self) -> int:
@@ -385,7 +478,7 @@ class SQLiteStore(_SQLiteAccess):
         with self._lock, self._translated_errors():
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                yield _SQLiteWriter(self._db, self._lock)
+                yield _SQLiteWriter(self._db, self._lock, self._schema_version)
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
@@ -397,7 +490,7 @@ class SQLiteStore(_SQLiteAccess):
         with self._lock, self._translated_errors():
             self._db.execute("BEGIN")
             try:
-                reader = _SQLiteAccess(self._db, self._lock)
+                reader = _SQLiteAccess(self._db, self._lock, self._schema_version)
                 reader.entry_count()  # a deferred transaction takes its snapshot at first read
                 yield reader
             finally:
@@ -417,6 +510,42 @@ class SQLiteStore(_SQLiteAccess):
     def close(self) -> None:
         """Close the connection."""
         self._db.close()
+
+
+def _schema_problems(db: sqlite3.Connection) -> list[str]:
+    """How the file's tables, indexes and triggers differ from a ledger's of its version."""
+    (version,) = db.execute("PRAGMA user_version").fetchone()
+    expected = _ledger_schema(version if version in _UPGRADABLE else SCHEMA_VERSION)
+    found = _schema_of(db)
+    problems = []
+    for name in sorted(expected.keys() | found.keys()):
+        kind, _ = expected.get(name) or found[name]
+        if name not in found:
+            problems.append(f"the {kind} {name} of a ledger is missing")
+        elif name not in expected:
+            problems.append(f"the {kind} {name} is not part of a ledger")
+        elif found[name] != expected[name]:
+            problems.append(f"the {kind} {name} is not defined as a ledger defines it")
+    return problems
+
+
+@functools.cache
+def _ledger_schema(version: int) -> dict[str, tuple[str, str | None]]:
+    """What a ledger of schema ``version`` holds: built in memory by the same statements."""
+    db = sqlite3.connect(":memory:")
+    try:
+        db.executescript(_SCHEMA + _IMMUTABILITY + _NO_REPLACE)
+        if version >= 2:
+            for statement in _RECORDS:
+                db.execute(statement)
+        return _schema_of(db)
+    finally:
+        db.close()
+
+
+def _schema_of(db: sqlite3.Connection) -> dict[str, tuple[str, str | None]]:
+    rows = db.execute("SELECT type, name, sql FROM sqlite_master")
+    return {_text(name): (_text(kind), _optional_text(sql)) for kind, name, sql in rows}
 
 
 def _build(path: Path, info: LedgerInfo) -> None:
@@ -470,15 +599,43 @@ def _upgrade(db: sqlite3.Connection, location: str) -> None:
         ) from exc
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def _connect(path: Path | str, *, uri: bool = False) -> sqlite3.Connection:
     try:
         db = sqlite3.connect(
-            path, isolation_level=None, timeout=_BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+            path,
+            isolation_level=None,
+            timeout=_BUSY_TIMEOUT_MS / 1000,
+            check_same_thread=False,
+            uri=uri,
         )
+        db.text_factory = _decoded_text
         db.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
     except _ENGINE_ERRORS as exc:
         raise NotALedger(f"cannot open it as a database ({exc})", field=str(path)) from exc
     return db
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that never writes the file.
+
+    A ledger in WAL mode is read with the help of two files beside it; where they cannot be
+    made (read-only media), a file without a write-ahead log is read as immutable, which
+    needs neither. A write-ahead log that exists must be read, so that case is refused.
+    """
+    location = f"file:{urllib.parse.quote(os.fspath(path.resolve()))}"
+    db = _connect(f"{location}?mode=ro", uri=True)
+    try:
+        db.execute("PRAGMA schema_version").fetchone()
+        return db
+    except _ENGINE_ERRORS as exc:
+        db.close()
+        if Path(f"{path}-wal").exists():
+            raise NotALedger(
+                f"cannot read it where it is ({exc}); its write-ahead log ({path.name}-wal) "
+                "needs a writable folder: copy the ledger and that file to one",
+                field=str(path),
+            ) from exc
+    return _connect(f"{location}?immutable=1", uri=True)
 
 
 def _configure(db: sqlite3.Connection) -> None:

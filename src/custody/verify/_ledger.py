@@ -2,8 +2,10 @@
 
 The steps, numbered as in ``docs/verification.md``, all over one consistent snapshot:
 
-1. Read the ledger's facts and actor register (each key id must be its key's thumbprint),
-   then every entry in log order; indexes must run 0, 1, 2, ... without a gap.
+1. Check the storage itself (the schema is a ledger's, with its append-only rules; the
+   engine finds no damage; no entry lies outside the log's indexes). Read the ledger's
+   facts and actor register (each key id must be its key's thumbprint), then every entry in
+   log order; indexes must run 0, 1, 2, ... without a gap.
 2. For each entry: recompute its leaf hash and compare with the stored one; parse it
    strictly; compare the stored index columns with what the signed bytes say; check the
    issuer is this log.
@@ -58,6 +60,7 @@ from custody.verify._trust import TrustPolicy
 
 CHECK_OF_CODE: dict[str, str] = {
     "STORE_UNREADABLE": "ledger readable",
+    "STORE_DAMAGED": "ledger storage sound",
     "LOG_GAP": "log indexes contiguous",
     "LEAF_HASH_MISMATCH": "stored leaf hashes",
     "ENTRY_MALFORMED": CHECK_WELL_FORMED,
@@ -128,6 +131,7 @@ class _Options:
 
 def _verify_snapshot(reader: StoreReader, options: _Options, builder: ReportBuilder) -> None:
     info = reader.info()
+    _check_storage(reader, builder)
     context = EntryContext(info.origin, _key_ring(reader, options.trust, builder), options.case)
     log = _LogOrder(builder)
     replay = ChainReplay(builder, options.case, MedicalRecords(builder, reader.record))
@@ -151,6 +155,15 @@ def _verify_snapshot(reader: StoreReader, options: _Options, builder: ReportBuil
                 "the ledger holds no event of this case",
             )
     _verify_checkpoints(info, options, log.leaves, reader.checkpoints(), builder)
+
+
+def _check_storage(reader: StoreReader, builder: ReportBuilder) -> None:
+    """Step 1's storage check: the engine's own structures. Reads of one chain or case go
+    through them (``custody log``, exports), so damage there could hide or repeat an event
+    that the reading of every entry in log order would not miss."""
+    builder.ran("ledger storage sound")
+    for problem in reader.integrity_problems():
+        builder.fail("STORE_DAMAGED", Location(), problem)
 
 
 def check_ledger(
