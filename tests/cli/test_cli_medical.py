@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 
 from cli_shell import Shell
+from custody.cli import _medical
+from custody.errors import InvalidInput
 from custody.ledger import Ledger
 from custody.medical import SAMPLE_SUBJECT_ID, IdentityRecord, SamplePhoto, sample_evaluation
 from custody.model import DigitalItem
@@ -76,6 +78,90 @@ def test_new_reads_the_names_from_standard_input(
     sh: Shell, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO("Karim Haddad\nK. Haddad\n"))
+    target = sh.root / "eval.json"
+    assert sh("medical", "new", str(target)) == 0, sh.err
+    identity = json.loads((sh.root / "eval.identity.json").read_text())
+    assert identity["names"] == ["Karim Haddad", "K. Haddad"]
+
+
+class _Terminal(io.StringIO):
+    """Standard input from a terminal, as a person typing the names would give it."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_new_refuses_an_existing_document_and_writes_no_identity_record(sh: Shell) -> None:
+    target = sh.root / "eval.json"
+    target.write_text("{}")
+    assert sh("medical", "new", str(target), "--name", "Karim Haddad") == 2
+    assert "refusing to overwrite" in sh.err
+    assert target.read_text() == "{}"
+    assert not (sh.root / "eval.identity.json").exists()
+    # Nothing was left behind to block a second attempt.
+    target.unlink()
+    assert sh("medical", "new", str(target), "--name", "Karim Haddad") == 0, sh.err
+
+
+def test_new_refuses_an_existing_identity_record_and_writes_no_document(sh: Shell) -> None:
+    target, identity = sh.root / "eval.json", sh.root / "eval.identity.json"
+    identity.write_text("{}")
+    assert sh("medical", "new", str(target), "--name", "Karim Haddad") == 2
+    assert "refusing to overwrite" in sh.err
+    assert identity.read_text() == "{}"
+    assert not target.exists()
+
+
+def test_new_refuses_one_file_for_both(sh: Shell) -> None:
+    target = sh.root / "eval.json"
+    argv = ["medical", "new", str(target), "--identity", str(target), "--name", "Karim Haddad"]
+    assert sh(*argv) == 2
+    assert "two different files" in sh.err
+    assert list(sh.root.glob("eval*")) == []
+
+
+def test_new_refuses_a_folder_that_does_not_exist(sh: Shell) -> None:
+    target, identity = sh.root / "eval.json", sh.root / "missing" / "identity.json"
+    argv = ["medical", "new", str(target), "--identity", str(identity), "--name", "Karim Haddad"]
+    assert sh(*argv) == 2
+    assert "no such folder" in sh.err
+    assert not target.exists()
+
+
+def test_new_removes_the_first_file_when_the_second_cannot_be_written(
+    sh: Shell, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    create, written = _medical.create_new_file, []
+
+    def full_disk_after_one_file(path: Path, fill: Any, **options: Any) -> None:
+        if written:
+            raise InvalidInput("cannot write the file (No space left on device)", field=str(path))
+        create(path, fill, **options)
+        written.append(path)
+
+    monkeypatch.setattr(_medical, "create_new_file", full_disk_after_one_file)
+    assert sh("medical", "new", str(sh.root / "eval.json"), "--name", "Karim Haddad") == 2
+    assert "No space left on device" in sh.err
+    assert written == [sh.root / "eval.json"]  # the document, which holds no name, first
+    assert list(sh.root.glob("eval*")) == []
+
+
+@pytest.mark.parametrize("stdin", [io.StringIO, _Terminal], ids=["pipe", "terminal"])
+def test_new_refuses_names_longer_than_it_reads(
+    sh: Shell, monkeypatch: pytest.MonkeyPatch, stdin: type[io.StringIO]
+) -> None:
+    names = "Karim Haddad\n" + "x" * _medical.MAX_NAMES + "\n\n"
+    monkeypatch.setattr("sys.stdin", stdin(names))
+    target = sh.root / "eval.json"
+    assert sh("medical", "new", str(target)) == 2
+    assert f"more than {_medical.MAX_NAMES} characters of names" in sh.err
+    assert list(sh.root.glob("eval*")) == []
+
+
+def test_new_reads_names_up_to_the_limit(sh: Shell, monkeypatch: pytest.MonkeyPatch) -> None:
+    names = "Karim Haddad\n".ljust(_medical.MAX_NAMES - 12, "\n") + "K. Haddad\n  "
+    assert len(names) == _medical.MAX_NAMES
+    monkeypatch.setattr("sys.stdin", io.StringIO(names))
     target = sh.root / "eval.json"
     assert sh("medical", "new", str(target)) == 0, sh.err
     identity = json.loads((sh.root / "eval.identity.json").read_text())
@@ -173,6 +259,57 @@ def test_seal_refuses_a_document_other_than_the_recorded_one(
     Path(clinic["path"]).write_text(json.dumps(clinic["document"]))
     assert sh("medical", "seal", CASE, clinic["path"], "--key", keys["physician"]) == 2
     assert "differs from the recorded version" in sh.err
+
+
+def test_a_refused_seal_of_a_new_evaluation_records_nothing(
+    sh: Shell, clinic: dict[str, Any]
+) -> None:
+    del clinic["document"]["overall_opinion"]  # may be recorded, not sealed
+    Path(clinic["path"]).write_text(json.dumps(clinic["document"]))
+    with Ledger.open(sh.root / "ledger.db") as ledger:
+        before = ledger.size
+    assert sh("medical", "seal", CASE, clinic["path"], "--key", clinic["keys"]["physician"]) == 2
+    assert "A16.10 /overall_opinion" in sh.out
+    with Ledger.open(sh.root / "ledger.db") as ledger:
+        assert ledger.size == before
+        assert ledger.evaluations(CASE) == []
+
+
+def test_seal_records_and_seals_a_new_evaluation_in_one_step(
+    sh: Shell, clinic: dict[str, Any]
+) -> None:
+    argv = ["medical", "seal", CASE, clinic["path"], "--key", clinic["keys"]["physician"]]
+    assert sh(*argv, "--identity", clinic["identity"], "--json") == 0, sh.err
+    state = json.loads(sh.out)
+    assert (state["version"], state["status"], state["awaiting"]) == (0, "draft", ["C-PSY"])
+
+
+def test_seal_help_says_what_seal_records(sh: Shell, capsys: pytest.CaptureFixture[str]) -> None:
+    assert sh("medical", "--help") == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "recording the document first if the evaluation is new" in text
+    assert "a document other than the recorded version is refused" in text
+    assert "if it changed" not in text
+
+
+def test_amend_checks_the_identity_record(sh: Shell, clinic: dict[str, Any]) -> None:
+    keys, path = clinic["keys"], clinic["path"]
+    assert sh("medical", "record", CASE, path, "--key", keys["physician"]) == 0, sh.err
+    for evaluator in ("physician", "psychologist"):
+        assert sh("medical", "seal", CASE, path, "--key", keys[evaluator]) == 0, sh.err
+    clinic["document"]["restrictions_statement"] = "Seen as KARIM  HADDAD."
+    Path(path).write_text(json.dumps(clinic["document"]))
+    with Ledger.open(sh.root / "ledger.db") as ledger:
+        before = ledger.size
+    argv = ["medical", "amend", CASE, path, "--key", keys["physician"], "--reason", "Name"]
+    assert sh(*argv, "--identity", clinic["identity"]) == 2
+    assert "A16.19 /restrictions_statement" in sh.out
+    with Ledger.open(sh.root / "ledger.db") as ledger:
+        assert ledger.size == before
+    clinic["document"]["restrictions_statement"] = "Corrected statement."
+    Path(path).write_text(json.dumps(clinic["document"]))
+    assert sh(*argv, "--identity", clinic["identity"], "--json") == 0, sh.err
+    assert json.loads(sh.out)["status"] == "amended"
 
 
 def test_the_report_leaves_the_face_out_unless_asked(sh: Shell, clinic: dict[str, Any]) -> None:

@@ -13,6 +13,8 @@ import pytest
 from custody.crypto import SigningKey
 from custody.errors import InvalidInput, TransitionRefused
 from custody.ledger import Draft, EvaluationProgress, Ledger, sign_event
+from custody.medical import changed_fields
+from custody.medical._addenda import notes
 from custody.medical._commitments import CommittedDocument
 from custody.model import (
     EVALUATION_EVENTS,
@@ -34,15 +36,35 @@ EVALUATION = "EV-1"
 PHYSICIAN = fixed_key("evaluation tests: physician")
 PSYCHOLOGIST = fixed_key("evaluation tests: psychologist")
 REVIEWER = fixed_key("evaluation tests: reviewer")
+REVISED_CONTENT = {
+    "evaluation_id": EVALUATION,
+    "findings": [{"id": "F1", "colour": "purple-green"}],
+}
+AMENDED_CONTENT = {
+    "evaluation_id": EVALUATION,
+    "findings": [{"id": "F1", "colour": "green"}],
+    "note": "x",
+}
 DRAFT = CommittedDocument.commit(
     {"evaluation_id": EVALUATION, "findings": [{"id": "F1", "colour": "purple"}]}
 )
-REVISED = CommittedDocument.commit(
-    {"evaluation_id": EVALUATION, "findings": [{"id": "F1", "colour": "purple-green"}]}
-)
-AMENDED = CommittedDocument.commit(
-    {"evaluation_id": EVALUATION, "findings": [{"id": "F1", "colour": "green"}], "note": "x"}
-)
+REVISED = CommittedDocument.commit(REVISED_CONTENT)
+
+
+def over(replaced: CommittedDocument, content: dict[str, Any]) -> CommittedDocument:
+    """``content`` as an addendum to ``replaced``: its notes kept, and one saying what changed."""
+    note = {
+        "supersedes": replaced.digest().hex(),
+        "reason": "correction",
+        "changed": list(changed_fields(replaced.document, content)),
+        "made_on": "2026-03-09",
+    }
+    return CommittedDocument.commit({**content, "addenda": [*notes(replaced.document), note]})
+
+
+REVISED_OVER_DRAFT = over(DRAFT, REVISED_CONTENT)
+AMENDED_OVER_REVISED = over(REVISED, AMENDED_CONTENT)
+AMENDED_OVER_ADDENDUM = over(REVISED_OVER_DRAFT, AMENDED_CONTENT)
 
 
 @pytest.fixture
@@ -190,7 +212,24 @@ SCENARIOS: dict[str, Scenario] = {
     "addendum by someone else": (
         lambda: [version(DRAFT, *ONE), sealed(DRAFT, PHYSICIAN)],
         lambda: version(
-            REVISED, PSYCHOLOGIST, number=1, signer=PHYSICIAN, supersedes=DRAFT.digest()
+            REVISED_OVER_DRAFT, PSYCHOLOGIST, number=1, signer=PHYSICIAN, supersedes=DRAFT.digest()
+        ),
+        "NOT_AN_EVALUATOR",
+    ),
+    "new draft by someone who names themself": (
+        lambda: [version(DRAFT, *TWO)],
+        lambda: version(REVISED, PHYSICIAN, REVIEWER, number=1, signer=REVIEWER),
+        "NOT_AN_EVALUATOR",
+    ),
+    "addendum by someone who names themself": (
+        lambda: [version(DRAFT, *ONE), sealed(DRAFT, PHYSICIAN)],
+        lambda: version(
+            REVISED_OVER_DRAFT,
+            PHYSICIAN,
+            REVIEWER,
+            number=1,
+            signer=REVIEWER,
+            supersedes=DRAFT.digest(),
         ),
         "NOT_AN_EVALUATOR",
     ),
@@ -206,7 +245,7 @@ SCENARIOS: dict[str, Scenario] = {
     ),
     "addendum repeats a version": (
         lambda: [version(DRAFT, *ONE), sealed(DRAFT, PHYSICIAN)],
-        lambda: version(REVISED, *ONE, number=0, supersedes=DRAFT.digest()),
+        lambda: version(REVISED_OVER_DRAFT, *ONE, number=0, supersedes=DRAFT.digest()),
         "EVALUATION_VERSION",
     ),
     "seal of a replaced draft": (
@@ -231,7 +270,7 @@ SCENARIOS: dict[str, Scenario] = {
     ),
     "addendum before every evaluator sealed": (
         lambda: [version(DRAFT, *TWO), sealed(DRAFT, PHYSICIAN)],
-        lambda: version(REVISED, *TWO, number=1, supersedes=DRAFT.digest()),
+        lambda: version(REVISED_OVER_DRAFT, *TWO, number=1, supersedes=DRAFT.digest()),
         "ADDENDUM_BEFORE_SEAL",
     ),
     "a new draft needs every seal again": (
@@ -241,21 +280,23 @@ SCENARIOS: dict[str, Scenario] = {
             version(REVISED, *TWO, number=1),
             sealed(REVISED, PSYCHOLOGIST),
         ],
-        lambda: version(AMENDED, *TWO, number=2, supersedes=REVISED.digest()),
+        lambda: version(AMENDED_OVER_REVISED, *TWO, number=2, supersedes=REVISED.digest()),
         "ADDENDUM_BEFORE_SEAL",
     ),
     "an addendum needs sealing before the next": (
         lambda: [
             version(DRAFT, *ONE),
             sealed(DRAFT, PHYSICIAN),
-            version(REVISED, *ONE, number=1, supersedes=DRAFT.digest()),
+            version(REVISED_OVER_DRAFT, *ONE, number=1, supersedes=DRAFT.digest()),
         ],
-        lambda: version(AMENDED, *ONE, number=2, supersedes=REVISED.digest()),
+        lambda: version(
+            AMENDED_OVER_ADDENDUM, *ONE, number=2, supersedes=REVISED_OVER_DRAFT.digest()
+        ),
         "ADDENDUM_BEFORE_SEAL",
     ),
     "addendum supersedes another digest": (
         lambda: [version(DRAFT, *ONE), sealed(DRAFT, PHYSICIAN)],
-        lambda: version(AMENDED, *ONE, number=1, supersedes=REVISED.digest()),
+        lambda: version(AMENDED_OVER_REVISED, *ONE, number=1, supersedes=REVISED.digest()),
         "ADDENDUM_SUPERSEDES",
     ),
     "item event on an evaluation": (
@@ -335,10 +376,23 @@ def test_draft_review_seal_and_addendum(clinic: Ledger) -> None:
     progress = clinic.state(CASE, EVALUATION).evaluation
     assert progress is not None
     assert progress.sealed
-    append(clinic, version(AMENDED, *ONE, number=2, supersedes=REVISED.digest()))
+    append(clinic, version(AMENDED_OVER_REVISED, *ONE, number=2, supersedes=REVISED.digest()))
     progress = clinic.state(CASE, EVALUATION).evaluation
-    assert progress == EvaluationProgress(2, AMENDED.digest(), frozenset({PHYSICIAN.key_id}))
-    append(clinic, sealed(AMENDED, PHYSICIAN))
+    assert progress == EvaluationProgress(
+        2, AMENDED_OVER_REVISED.digest(), frozenset({PHYSICIAN.key_id})
+    )
+    append(clinic, sealed(AMENDED_OVER_REVISED, PHYSICIAN))
+    assert verify_ledger(clinic).ok
+
+
+def test_an_evaluator_may_name_a_colleague_in_the_next_version(clinic: Ledger) -> None:
+    append(clinic, version(DRAFT, *ONE))
+    append(clinic, version(REVISED, *TWO, number=1, signer=PHYSICIAN))
+    append(clinic, sealed(REVISED, PSYCHOLOGIST))
+    append(clinic, sealed(REVISED, PHYSICIAN))
+    progress = clinic.state(CASE, EVALUATION).evaluation
+    assert progress is not None
+    assert progress.sealed
     assert verify_ledger(clinic).ok
 
 
@@ -400,9 +454,9 @@ def test_records_come_with_a_batch_or_its_drafts(clinic: Ledger) -> None:
         ],
         records=[DRAFT.to_bytes()],
     )
-    revised = version(REVISED, *ONE, number=1, supersedes=DRAFT.digest())
+    revised = version(REVISED_OVER_DRAFT, *ONE, number=1, supersedes=DRAFT.digest())
     clinic.record_many([Draft(CASE, EVALUATION, revised.body, PHYSICIAN, revised.records)])
-    assert clinic.record_bytes(REVISED.record_hash()) == REVISED.to_bytes()
+    assert clinic.record_bytes(REVISED_OVER_DRAFT.record_hash()) == REVISED_OVER_DRAFT.to_bytes()
     assert verify_ledger(clinic).ok
 
 
@@ -462,3 +516,52 @@ def test_a_seal_carries_only_the_digest() -> None:
         EvaluationClaim(EventType.EVALUATION_SEALED, DRAFT.digest(), version=0)
     with pytest.raises(InvalidInput, match="not an evaluation event"):
         EvaluationClaim(EventType.SEALED, DRAFT.digest())
+
+
+# -- addenda across versions (checked on the stored records) ------------------------------
+
+
+def addenda_problems(clinic: Ledger, *steps: Step) -> list[tuple[str, int | None]]:
+    for step in steps:
+        append(clinic, step)
+    return [(p.code, p.where.seq) for p in verify_ledger(clinic).problems]
+
+
+def amended_once() -> list[Step]:
+    return [
+        version(DRAFT, *ONE),
+        sealed(DRAFT, PHYSICIAN),
+        version(REVISED_OVER_DRAFT, *ONE, number=1, supersedes=DRAFT.digest()),
+    ]
+
+
+def test_a_draft_may_correct_the_note_of_an_unsealed_addendum(clinic: Ledger) -> None:
+    corrected = over(DRAFT, AMENDED_CONTENT)  # more fields changed, the note says so
+    assert addenda_problems(clinic, *amended_once(), version(corrected, *ONE, number=2)) == []
+
+
+def test_a_draft_that_drops_the_addendum_note_is_reported(clinic: Ledger) -> None:
+    erased = version(REVISED, *ONE, number=2)  # the addendum's content, without its note
+    assert addenda_problems(clinic, *amended_once(), erased) == [("MEDICAL_ADDENDA", 3)]
+
+
+def test_an_addendum_whose_note_lists_other_changes_is_reported(clinic: Ledger) -> None:
+    steps = [version(REVISED, *ONE), sealed(REVISED, PHYSICIAN)]
+    # The true note of an addendum over REVISED, but not listing its change to "/note".
+    note = notes(AMENDED_OVER_REVISED.document)[0]
+    forged = CommittedDocument.commit(
+        {**AMENDED_CONTENT, "addenda": [{**note, "changed": ["/findings/0/colour"]}]}
+    )
+    addendum = version(forged, *ONE, number=1, supersedes=REVISED.digest())
+    assert addenda_problems(clinic, *steps, addendum) == [("MEDICAL_ADDENDA", 2)]
+
+
+def test_a_later_version_that_rewrites_an_earlier_note_is_reported(clinic: Ledger) -> None:
+    sealed_addendum = sealed(REVISED_OVER_DRAFT, PHYSICIAN)
+    note = notes(REVISED_OVER_DRAFT.document)[0]
+    rewritten = over(REVISED_OVER_DRAFT, AMENDED_CONTENT).document
+    history = [{**note, "reason": "another reason"}, notes(rewritten)[1]]
+    forged = CommittedDocument.commit({**AMENDED_CONTENT, "addenda": history})
+    addendum = version(forged, *ONE, number=2, supersedes=REVISED_OVER_DRAFT.digest())
+    problems = addenda_problems(clinic, *amended_once(), sealed_addendum, addendum)
+    assert problems == [("MEDICAL_ADDENDA", 4)]

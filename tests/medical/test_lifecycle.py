@@ -139,6 +139,31 @@ def test_addendum_after_sealing_names_what_it_supersedes(ledger: Ledger, prepare
     assert verify_ledger(ledger).ok
 
 
+def test_an_addendum_is_checked_against_the_identity_record(ledger: Ledger, prepared: Any) -> None:
+    evaluation, identity = _evaluation(prepared), prepared[1]
+    _sealed(ledger, evaluation)
+    named = attrs.evolve(evaluation, restrictions_statement="Seen as KARIM  HADDAD (fictional).")
+    before = ledger.size
+    with pytest.raises(EvaluationRefused, match="identifying detail") as refused:
+        amend_evaluation(
+            ledger, CASE, named, CLINICIANS.physician, reason="Name added", identity=identity
+        )
+    assert [(p.code, p.pointer) for p in refused.value.report.hard] == [
+        ("A16.19", "/restrictions_statement")
+    ]
+    assert ledger.size == before
+    stranger = IdentityRecord.create(evaluation.subject.subject_id, ("Someone Else",))
+    revised = attrs.evolve(evaluation, restrictions_statement="Corrected statement.")
+    with pytest.raises(EvaluationRefused, match="identity_commitment"):
+        amend_evaluation(
+            ledger, CASE, revised, CLINICIANS.physician, reason="Typing error", identity=stranger
+        )
+    state = amend_evaluation(
+        ledger, CASE, revised, CLINICIANS.physician, reason="Typing error", identity=identity
+    )
+    assert state.status is EvaluationStatus.AMENDED
+
+
 def test_an_addendum_needs_a_sealed_evaluation(ledger: Ledger, prepared: Any) -> None:
     evaluation = _evaluation(prepared)
     record_evaluation(ledger, CASE, evaluation, CLINICIANS.physician)
@@ -282,3 +307,71 @@ def test_a_seeded_salt_source_records_the_same_bytes_twice(tmp_path: Path) -> No
             (recorded,) = ledger.events(CASE, evaluation.evaluation_id)
             entries.append(recorded.statement.entry)
     assert entries[0] == entries[1]
+
+
+def _takeover(evaluation: Evaluation) -> Evaluation:
+    """``evaluation`` with its second evaluator's key replaced by the reviewer's."""
+    first, second = evaluation.evaluators
+    taken = attrs.evolve(second, key_id=CLINICIANS.reviewer.key_id.hex())
+    return attrs.evolve(evaluation, evaluators=(first, taken))
+
+
+def test_nobody_takes_a_draft_over_by_naming_themself(ledger: Ledger, prepared: Any) -> None:
+    evaluation = _evaluation(prepared)
+    record_evaluation(ledger, CASE, evaluation, CLINICIANS.physician)
+    size = ledger.size
+    with pytest.raises(TransitionRefused, match="NOT_AN_EVALUATOR"):
+        record_evaluation(ledger, CASE, _takeover(evaluation), CLINICIANS.reviewer)
+    assert ledger.size == size
+
+
+def test_nobody_amends_by_naming_themself(ledger: Ledger, prepared: Any) -> None:
+    evaluation = _evaluation(prepared)
+    _sealed(ledger, evaluation)
+    size = ledger.size
+    revised = attrs.evolve(_takeover(evaluation), restrictions_statement="Other.")
+    with pytest.raises(TransitionRefused, match="NOT_AN_EVALUATOR"):
+        amend_evaluation(ledger, CASE, revised, CLINICIANS.reviewer, reason="take over")
+    assert ledger.size == size
+
+
+def _amended(ledger: Ledger, evaluation: Evaluation) -> Evaluation:
+    _sealed(ledger, evaluation)
+    revised = attrs.evolve(evaluation, restrictions_statement="Corrected statement.")
+    state = amend_evaluation(ledger, CASE, revised, CLINICIANS.physician, reason="Typing error")
+    return state.evaluation
+
+
+def test_a_draft_cannot_drop_the_note_of_an_addendum(ledger: Ledger, prepared: Any) -> None:
+    amended = _amended(ledger, _evaluation(prepared))
+    size = ledger.size
+    with pytest.raises(InvalidInput, match="drops 1 of the 1 addendum note"):
+        record_evaluation(ledger, CASE, attrs.evolve(amended, addenda=()), CLINICIANS.physician)
+    assert ledger.size == size
+
+
+def test_a_draft_of_an_addendum_keeps_its_note_true(ledger: Ledger, prepared: Any) -> None:
+    amended = _amended(ledger, _evaluation(prepared))
+    first, *others = amended.recommendations
+    restated = (attrs.evolve(first, text="Not to be returned to that police station."), *others)
+    redrafted = attrs.evolve(amended, recommendations=restated)
+    state = record_evaluation(ledger, CASE, redrafted, CLINICIANS.physician)
+    (note,) = state.evaluation.addenda
+    assert note.changed == ("/recommendations/0/text", "/restrictions_statement")
+    assert verify_ledger(ledger).ok
+
+
+@pytest.mark.parametrize("history", ["erased", "forged"])
+def test_an_amendment_keeps_the_notes_before_it(
+    ledger: Ledger, prepared: Any, history: str
+) -> None:
+    amended = _amended(ledger, _evaluation(prepared))
+    seal_evaluation(ledger, CASE, amended.evaluation_id, CLINICIANS.physician)
+    seal_evaluation(ledger, CASE, amended.evaluation_id, CLINICIANS.psychologist)
+    (note,) = amended.addenda
+    addenda = () if history == "erased" else (attrs.evolve(note, reason="Another reason"),)
+    revised = attrs.evolve(amended, addenda=addenda, restrictions_statement="Restated.")
+    size = ledger.size
+    with pytest.raises(InvalidInput, match="addenda of the sealed version unchanged"):
+        amend_evaluation(ledger, CASE, revised, CLINICIANS.physician, reason="x")
+    assert ledger.size == size

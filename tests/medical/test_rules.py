@@ -8,6 +8,7 @@ broken rule is asserted with its code, its severity and the exact JSON Pointer i
 from __future__ import annotations
 
 import copy
+import unicodedata
 from typing import Any
 
 import pytest
@@ -22,6 +23,7 @@ from custody.medical import (
     ItemFacts,
     Severity,
     ValidationReport,
+    photograph_is_intimate,
     validate,
 )
 from medical.conftest import (
@@ -212,6 +214,14 @@ class TestRule1ConsentBeforeCapture:
         ]
         assert hard
 
+    def test_photograph_of_an_intimate_finding_before_intimate_consent_is_refused(
+        self, doc: Doc
+    ) -> None:
+        set_at(doc, "/findings/1/location", {"region": "genitals"})  # shown in P4, unmarked
+        set_at(doc, "/photographs/3/consents/-", "K-INTIMATE")
+        set_at(doc, "/consents/-", consent("K-INTIMATE", "photography_intimate", obtained_at=LATER))
+        assert ("hard", "/photographs/3") in codes_at(doc, "A16.1")
+
 
 # -- rule 2: intimate and identification photographs have their own consent ---------------
 
@@ -238,6 +248,68 @@ class TestRule2PhotographScopes:
         set_at(doc, "/consents/4/decision", "refused")
         set_at(doc, "/consents/4/refusal_reason", "Does not want his face photographed.")
         assert codes_at(doc, "A16.2") == [("hard", "/photographs/0/consents")]
+
+    @pytest.mark.parametrize(
+        "finding",
+        [
+            {"location": {"region": "genitals"}},
+            {"location": {"region": "anus"}},
+            {"location": {"region": "breast", "laterality": "left"}},
+            {"location": {"region": "groin"}, "system": "genitourinary"},
+            {"location": {"region": "buttock"}, "system": "anal"},
+            {"location": {"region": "groin"}, "lesion_type": "genital_injury"},
+        ],
+        ids=["genitals", "anus", "breast", "genitourinary", "anal", "genital injury"],
+    )
+    def test_unmarked_photograph_of_an_intimate_finding_is_refused(
+        self, doc: Doc, finding: Doc
+    ) -> None:
+        # P4 (/photographs/3) shows F2 (/findings/1) and names no region of its own.
+        doc["findings"][1].update(finding)
+        remove_at(doc, "/photographs/3/body_region")
+        assert codes_at(doc, "A16.2") == [
+            ("hard", "/photographs/3/intimate"),
+            ("hard", "/photographs/3/consents"),
+        ]
+
+    def test_photograph_a_finding_names_is_intimate_with_that_finding(self, doc: Doc) -> None:
+        # F1 names P2 and P3 as its photographs; P2 no longer names F1 or its region.
+        set_at(doc, "/findings/0/location", {"region": "breast", "laterality": "right"})
+        set_at(doc, "/photographs/1/findings", [])
+        remove_at(doc, "/photographs/1/body_region")
+        assert codes_at(doc, "A16.2") == [
+            ("hard", "/photographs/1/intimate"),
+            ("hard", "/photographs/1/consents"),
+            ("hard", "/photographs/2/intimate"),
+            ("hard", "/photographs/2/consents"),
+        ]
+
+    def test_photograph_of_an_intimate_region_needs_intimate_consent(self, doc: Doc) -> None:
+        set_at(doc, "/photographs/2/body_region", "genitals")
+        assert codes_at(doc, "A16.2") == [
+            ("hard", "/photographs/2/intimate"),
+            ("hard", "/photographs/2/consents"),
+        ]
+
+    def test_marked_photograph_of_an_intimate_finding_with_consent_stands(self, doc: Doc) -> None:
+        set_at(doc, "/findings/1/location", {"region": "genitals"})
+        remove_at(doc, "/photographs/3/body_region")
+        set_at(doc, "/photographs/3/intimate", True)
+        set_at(doc, "/photographs/3/consents/-", "K-INTIMATE")
+        set_at(doc, "/consents/-", consent("K-INTIMATE", "photography_intimate"))
+        assert codes_at(doc, "A16.2") == []
+
+    def test_which_photographs_are_intimate(self, doc: Doc) -> None:
+        set_at(doc, "/findings/1/location", {"region": "anus"})  # shown in P4
+        set_at(doc, "/photographs/0/intimate", True)
+        set_at(doc, "/photographs/1/body_region", "breast")
+        evaluation = Evaluation.from_json(doc)
+        assert [photograph_is_intimate(evaluation, p) for p in evaluation.photographs] == [
+            True,  # marked so
+            True,  # of an intimate region
+            False,  # of the back
+            True,  # of a finding in an intimate region
+        ]
 
 
 # -- rule 3: refusals give a reason; minors and people lacking capacity have a proxy -------
@@ -811,6 +883,46 @@ class TestRule19NoIdentityInDocument:
     def test_identity_is_not_checked_without_identity_record(self, committed: Doc) -> None:
         committed["alleged_events"][0]["narrative"]["text"] += " Karim Haddad."
         assert codes_at(committed, "A16.19") == []
+
+    @pytest.mark.parametrize(
+        "written",
+        [
+            unicodedata.normalize("NFD", "José Peña"),
+            "José  Peña",
+            "JOSÉ PEÑA",
+            "josé peña",
+            "José\nPeña",
+            "José\u00a0Peña",
+            "Jo\u00adsé Pe\u200bña",
+            "\uff2aosé Peña",
+        ],
+        ids=[
+            "nfd",
+            "two spaces",
+            "upper case",
+            "lower case",
+            "line break",
+            "nbsp",
+            "invisible",
+            "fullwidth",
+        ],
+    )
+    def test_a_name_written_another_way_is_refused(self, doc: Doc, written: str) -> None:
+        identity = IdentityRecord.create(SAMPLE_SUBJECT_ID, ("José Peña",))
+        set_at(doc, "/subject/identity_commitment", identity.commitment())
+        doc["alleged_events"][0]["narrative"]["text"] += f" He gave his name as {written}."
+        assert codes_at(doc, "A16.19", identity=identity) == [("hard", NARRATIVE)]
+
+    @pytest.mark.parametrize(
+        "recorded",
+        [unicodedata.normalize("NFD", "José Peña"), " José   Peña ", "JOSÉ PEÑA"],
+        ids=["nfd", "spaces", "upper case"],
+    )
+    def test_a_name_recorded_another_way_is_found(self, doc: Doc, recorded: str) -> None:
+        identity = IdentityRecord.create(SAMPLE_SUBJECT_ID, (recorded,))
+        set_at(doc, "/subject/identity_commitment", identity.commitment())
+        doc["alleged_events"][0]["narrative"]["text"] += " He gave his name as José Peña."
+        assert codes_at(doc, "A16.19", identity=identity) == [("hard", NARRATIVE)]
 
 
 # -- rule 20: the report's elements are all there --------------------------------------------

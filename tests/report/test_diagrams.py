@@ -18,6 +18,7 @@ from custody.errors import InvalidInput
 from custody.medical import Aspect, BodyRegion, DiagramView, Laterality
 from custody.report import Marker, _diagrams, default_view, diagram_png, draw_diagram, region_anchor
 from custody.report._diagrams import BACKGROUND, BODY_FILL, MARKER_FILL, VIEWS
+from custody.report._i18n import LANGUAGES
 
 DPI = 150  # enough pixels to sample, quick to draw
 MARGIN_MM = 8  # the image's margin round the frame, as the module documents
@@ -306,12 +307,43 @@ def test_left_and_right_follow_the_view(
 @pytest.mark.parametrize("view", list(DiagramView))
 def test_the_printed_letters_agree_with_the_anchors(view: DiagramView) -> None:
     figure = _diagrams._FIGURES[view]
-    letters = {letter: where[0] < figure.size[0] / 2 for letter, where in figure.sides}
-    assert letters == {"R": figure.right_on_left, "L": not figure.right_on_left}
+    letters = {side: where[0] < figure.size[0] / 2 for side, where in figure.sides}
+    assert letters == {
+        Laterality.RIGHT: figure.right_on_left,
+        Laterality.LEFT: not figure.right_on_left,
+    }
     region = next(iter(figure.anchors))
     right = region_anchor(view, region, Laterality.RIGHT)
     assert right is not None
-    assert (right[0] < 5000) is letters["R"]
+    assert (right[0] < 5000) is letters[Laterality.RIGHT]
+
+
+def printed_letter(image: Image.Image, view: DiagramView, side: Laterality) -> bytes:
+    """The pixels of the 10 mm square round the letter an untitled diagram prints beside
+    ``side``, where the view's figure places it."""
+    figure = _diagrams._FIGURES[view]
+    ((x, y),) = [where for printed, where in figure.sides if printed is side]
+    centre_x, centre_y = mm(MARGIN_MM + x), mm(MARGIN_MM + y)
+    half = mm(5)
+    box = (centre_x - half, centre_y - half, centre_x + half, centre_y + half)
+    square = image.crop(tuple(round(edge) for edge in box))
+    assert square.convert("L").getextrema()[0] < 60  # a letter is printed there
+    return square.tobytes()
+
+
+@pytest.mark.parametrize("view", [DiagramView.FRONT, DiagramView.BACK, DiagramView.HEAD_SIDE])
+def test_the_side_letters_are_in_the_diagrams_language(view: DiagramView) -> None:
+    drawn = {language: draw_diagram(view, [], dpi=DPI, language=language) for language in LANGUAGES}
+    right = {lang: printed_letter(image, view, Laterality.RIGHT) for lang, image in drawn.items()}
+    left = {lang: printed_letter(image, view, Laterality.LEFT) for lang, image in drawn.items()}
+    assert right["es"] == right["fr"] != right["en"]  # D (derecha, droite), R (right)
+    assert len({left["en"], left["es"], left["fr"]}) == 3  # L (left), I (izquierda), G (gauche)
+    assert drawn["en"].tobytes() == plain(view).tobytes()  # English unless asked
+    # Only the letters change: the figure is the same in every language.
+    for language in ("es", "fr"):
+        difference = ImageChops.difference(drawn["en"], drawn[language]).getbbox()
+        assert difference is not None
+        assert difference[3] - difference[1] < mm(12)  # one band at the letters' height
 
 
 def test_regions_across_the_midline_go_to_the_middle_unless_a_side_is_named() -> None:
@@ -451,6 +483,8 @@ def test_markers_are_checked_again_when_drawn() -> None:
         ({"font": "/nonexistent/font.ttf"}, "font"),
         ({"font": "bad\x00path.ttf"}, "font"),
         ({"font": 12}, "font"),
+        ({"language": "de"}, "language"),
+        ({"language": "ES"}, "language"),
     ],
 )
 def test_bad_drawing_arguments_are_refused(arguments: dict[str, object], field: str) -> None:

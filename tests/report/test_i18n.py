@@ -95,6 +95,16 @@ def test_consistency_levels_keep_the_protocol_order() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("language", "right", "left"),
+    [("en", "R", "L"), ("es", "D", "I"), ("fr", "D", "G")],
+)
+def test_body_diagram_side_letters(language: str, right: str, left: str) -> None:
+    # right/left, derecha/izquierda, droite/gauche
+    assert label("side_letter_right", language) == right
+    assert label("side_letter_left", language) == left
+
+
 def test_language_enum_members_are_accepted() -> None:
     assert term(ConsistencyLevel.TYPICAL_OF, Language.ES) == "típico de"
     assert label("overall_opinion", Language.FR) == label("overall_opinion", "fr")

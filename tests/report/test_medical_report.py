@@ -35,7 +35,7 @@ from custody.medical import (
     sample_evaluation,
     seal_evaluation,
 )
-from custody.report import _report_context
+from custody.report import _examination_sections, _report_context, draw_diagram
 from custody.report._i18n import LABELS, LANGUAGES, label, term
 from custody.report._medical_report import (
     DIAGRAM_DPI,
@@ -264,6 +264,22 @@ def test_diagram_files_are_the_reports_diagrams(
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+def test_diagrams_print_the_side_letters_of_the_reports_language(
+    evaluation: Evaluation, language: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[object] = []
+
+    def drawing(*args: Any, **options: Any) -> Image.Image:
+        asked.append(options.get("language"))
+        return draw_diagram(*args, **options)
+
+    monkeypatch.setattr(_examination_sections, "draw_diagram", drawing)
+    diagram_png_for(evaluation, language=language)
+    render_medical_report(evaluation, language=language)
+    assert asked == [language] * 6  # three views, for the files and for the report
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_photographs_are_small_clean_thumbnails(pages: dict[str, Page], language: str) -> None:
     page = pages[language]
     for photo_id in PHOTO_IDS:
@@ -301,6 +317,25 @@ def test_intimate_photograph_is_never_embedded(files: dict[str, bytes]) -> None:
     p3 = page["photo-P3"]
     assert not list(p3.iter("img"))
     (placeholder,) = p3.by_class("placeholder")
+    assert placeholder.text() == label("intimate_not_reproduced", "en")
+    assert len(list(page["photographs"].iter("img"))) == 3
+
+
+@pytest.mark.parametrize(
+    "finding",
+    [{"location": {"region": "genitals"}}, {"location": {"region": "groin"}, "system": "anal"}],
+    ids=["intimate region", "anal system"],
+)
+def test_photograph_of_an_intimate_finding_is_never_embedded(
+    files: dict[str, bytes], finding: dict[str, Any]
+) -> None:
+    document = sample_document(files)
+    document["findings"][1].update(finding)  # F2, shown in P4
+    del document["photographs"][3]["body_region"]  # P4, not marked intimate, file given
+    assert document["photographs"][3]["intimate"] is False
+    page = render(document, files)
+    assert not list(page["photo-P4"].iter("img"))
+    (placeholder,) = page["photo-P4"].by_class("placeholder")
     assert placeholder.text() == label("intimate_not_reproduced", "en")
     assert len(list(page["photographs"].iter("img"))) == 3
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from custody._fs import create_new_file, read_limited
+from custody._fs import create_new_file, read_limited, refuse_existing
 from custody.cli._context import Context, parse_time
 from custody.errors import CustodyError, InvalidInput, StoreError
 from custody.intake import BlobStore
@@ -31,6 +31,7 @@ from custody.medical import (
     evidence_lookup,
     load_evaluation,
     new_evaluation_document,
+    photograph_is_intimate,
     record_evaluation,
     review_evaluation,
     seal_evaluation,
@@ -41,15 +42,28 @@ from custody.report import diagram_png_for, render_medical_report, signatures_of
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 MAX_DOCUMENT = 16 * 1024 * 1024  # an evaluation is text; photographs are evidence items
+MAX_NAMES = 64 * 1024  # characters of names on standard input: far more than anyone's
 
 
 def new(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
-    """Write a new evaluation document and, apart from it, the subject's identity record."""
+    """Write a new evaluation document and, apart from it, the subject's identity record.
+
+    Both files are written or neither: the targets are checked before anything is asked or
+    written, and the document is removed again if the identity record cannot be written.
+    """
+    document_path = Path(args.document)
+    identity_path = Path(args.identity or _identity_path(args.document))
+    _check_targets(document_path, identity_path)
     identity = IdentityRecord.create(str(uuid.uuid4()), tuple(args.name or _names_from_input()))
     document = new_evaluation_document(identity)
-    identity_path = Path(args.identity or _identity_path(args.document))
-    _write_json(identity_path, identity.to_json())
-    _write_json(Path(args.document), document)
+    # The document first: it holds no name, so an interruption between the two writes
+    # leaves no identifying file behind.
+    _write_json(document_path, document)
+    try:
+        _write_json(identity_path, identity.to_json())
+    except BaseException:
+        document_path.unlink(missing_ok=True)
+        raise
     print(f"evaluation {document['evaluation_id']} written to {args.document}", file=out)
     print(
         f"identity record written to {identity_path}: keep it apart from the evaluation; "
@@ -107,7 +121,8 @@ def review(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
 
 
 def seal(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
-    """Seal an evaluation with the key: record the document first if it is new or changed."""
+    """Seal an evaluation with the key, recording the document first if the evaluation is
+    new; a document other than the recorded version is refused."""
     evaluation = _read_evaluation(args.document, out)
     signer = ctx.signing_key(args.key)
     with ctx.open_ledger() as ledger:
@@ -131,6 +146,7 @@ def amend(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
                 signer,
                 reason=args.reason,
                 at=parse_time(args.at),
+                identity=_identity(args),
             ),
             out,
             args.json,
@@ -176,10 +192,18 @@ def report(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
 def _record_and_seal(
     ledger: Ledger, args: argparse.Namespace, evaluation: Evaluation, signer: Any
 ) -> EvaluationState:
-    """Seal the recorded version, recording the document first only if the evaluation is new."""
+    """Seal the recorded version, recording the document first only if the evaluation is new.
+
+    A new document is checked for sealing before it is recorded, so a refused seal leaves
+    the ledger as it was.
+    """
     at, identity = parse_time(args.at), _identity(args)
     reference = evaluation.evaluation_id
     if not ledger.events(args.case, reference):
+        evidence = evidence_lookup(ledger, args.case)
+        report = validate(evaluation, sealing=True, evidence=evidence, identity=identity)
+        if not report.ok:
+            raise EvaluationRefused(report)
         record_evaluation(ledger, args.case, evaluation, signer, at=at, identity=identity)
     return seal_evaluation(
         ledger, args.case, reference, signer, at=at, identity=identity, expecting=evaluation
@@ -227,19 +251,51 @@ def _identity(args: argparse.Namespace) -> IdentityRecord | None:
 
 def _names_from_input() -> list[str]:
     """The subject's names from standard input, one per line, so that they stay out of the
-    command line and the shell's history."""
+    command line and the shell's history.
+
+    Raises:
+        InvalidInput: if there is no name, or more than :data:`MAX_NAMES` characters: a
+            name cut short would be recorded as if it were whole.
+    """
     if sys.stdin.isatty():
         print("Subject's name(s), one per line; end with an empty line:", file=sys.stderr)
-        names = []
+        lines: list[str] = []
+        size = 0
         for line in iter(sys.stdin.readline, ""):
             if not line.strip():
                 break
-            names.append(line.strip())
+            size += len(line)
+            _check_names_size(size)
+            lines.append(line)
     else:
-        names = [line.strip() for line in sys.stdin.read(64 * 1024).splitlines() if line.strip()]
+        text = sys.stdin.read(MAX_NAMES + 1)
+        _check_names_size(len(text))
+        lines = text.splitlines()
+    names = [line.strip() for line in lines if line.strip()]
     if not names:
         raise InvalidInput("give the subject's name on standard input or with --name", field="name")
     return names
+
+
+def _check_names_size(size: int) -> None:
+    if size > MAX_NAMES:
+        raise InvalidInput(
+            f"more than {MAX_NAMES} characters of names on standard input; nothing written",
+            field="name",
+        )
+
+
+def _check_targets(*paths: Path) -> None:
+    """Refuse, before anything is written, targets that exist, repeat or have no folder."""
+    if len({path.absolute() for path in paths}) != len(paths):
+        raise InvalidInput(
+            "the evaluation and the identity record need two different files",
+            field=str(paths[-1]),
+        )
+    for path in paths:
+        refuse_existing(path)
+        if not path.absolute().parent.is_dir():
+            raise InvalidInput("no such folder to write the file in", field=str(path))
 
 
 def _identity_path(document: str) -> str:
@@ -258,8 +314,8 @@ def _create(path: Path, data: bytes) -> None:
 def _photographs(ctx: Context, evaluation: Evaluation, *, faces: bool) -> dict[str, bytes]:
     """The original bytes of each photograph, from the blob store, when it holds them.
 
-    Intimate photographs are never read into a report; identification photographs (the
-    subject's face) only when asked for.
+    Intimate photographs (:func:`~custody.medical.photograph_is_intimate`) are never read
+    into a report; identification photographs (the subject's face) only when asked for.
     """
     try:
         blobs = ctx.open_blobs()
@@ -267,7 +323,9 @@ def _photographs(ctx: Context, evaluation: Evaluation, *, faces: bool) -> dict[s
         return {}
     found = {}
     for photo in evaluation.photographs:
-        if photo.intimate or (photo.role is PhotoRole.IDENTIFICATION and not faces):
+        if photograph_is_intimate(evaluation, photo) or (
+            photo.role is PhotoRole.IDENTIFICATION and not faces
+        ):
             continue
         data = _blob(blobs, bytes.fromhex(photo.sha256))
         if data is not None:

@@ -265,7 +265,11 @@ def _medical(commands: argparse._SubParsersAction[_Parser]) -> None:
     check.add_argument("--json", action="store_true", help="print the report as JSON")
     for name, text in (
         ("record", "record the document as a new draft of its evaluation"),
-        ("seal", "seal the evaluation with your key (recording the document if it changed)"),
+        (
+            "seal",
+            "seal the evaluation with your key (recording the document first if the "
+            "evaluation is new; a document other than the recorded version is refused)",
+        ),
         ("amend", "record the document as an addendum to a sealed evaluation"),
     ):
         action = actions.add_parser(name, help=text)
@@ -273,8 +277,7 @@ def _medical(commands: argparse._SubParsersAction[_Parser]) -> None:
         action.add_argument("document", metavar="EVALUATION.json")
         if name == "amend":
             action.add_argument("--reason", required=True, help="why the evaluation changes")
-        else:
-            _identity_option(action)
+        _identity_option(action)
         _signing(action)
         action.add_argument("--json", action="store_true", help="print the outcome as JSON")
     for name, text in (

@@ -375,7 +375,7 @@ def _draft_violations(
             )
         )
     found += _version_violations(progress, claim)
-    return found + _evaluator_violations(claim.evaluators, event)
+    return found + _reviser_violations(progress, claim, event)
 
 
 def _review_violations(
@@ -421,7 +421,24 @@ def _addendum_violations(
             )
         )
     found += _version_violations(progress, claim)
-    return found + _evaluator_violations(claim.evaluators, event)
+    return found + _reviser_violations(progress, claim, event)
+
+
+def _reviser_violations(
+    progress: EvaluationProgress, claim: EvaluationClaim, event: Event
+) -> list[Violation]:
+    """A new version is signed by an evaluator of it who is also an evaluator of the version
+    it replaces: the new version names its own evaluators, so it could otherwise name
+    whoever signs it and take the evaluation over."""
+    found = _evaluator_violations(claim.evaluators, event)
+    if not found and event.actor not in progress.evaluators:
+        found.append(
+            Violation(
+                "NOT_AN_EVALUATOR",
+                "only an evaluator of the current version may record the next version",
+            )
+        )
+    return found
 
 
 _EVALUATION_RULES = {

@@ -8,6 +8,7 @@ Protocol's five terms, and the overall opinion. :func:`validate` applies the Pro
 ``custody.medical`` too, one enumeration per concept, with the exact codes documents use.
 """
 
+from custody.medical._addenda import VersionHistory, changed_fields
 from custody.medical._allegations import (
     AllegedEvent,
     AllegedMethod,
@@ -100,6 +101,7 @@ from custody.medical._rules import (
     RuleProblem,
     Severity,
     ValidationReport,
+    photograph_is_intimate,
     validate,
 )
 from custody.medical._sample import (
@@ -335,8 +337,10 @@ __all__ = [
     "Training",
     "Urgency",
     "ValidationReport",
+    "VersionHistory",
     "Vulnerability",
     "amend_evaluation",
+    "changed_fields",
     "commitment",
     "evaluators_match",
     "evidence_lookup",
@@ -346,6 +350,7 @@ __all__ = [
     "leaves",
     "load_evaluation",
     "new_evaluation_document",
+    "photograph_is_intimate",
     "read_document",
     "rebuild",
     "record_evaluation",

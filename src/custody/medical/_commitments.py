@@ -296,11 +296,12 @@ def _frozen(value: Any) -> Any:
     return value
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """A stored document (or part of one) as plain dicts and lists, as JSON reads it."""
     if isinstance(value, Mapping):
-        return {key: _plain(item) for key, item in value.items()}
+        return {key: plain(item) for key, item in value.items()}
     if isinstance(value, tuple):
-        return [_plain(item) for item in value]
+        return [plain(item) for item in value]
     return value
 
 
@@ -392,7 +393,7 @@ class CommittedDocument:
     def to_bytes(self) -> bytes:
         """The record: deterministic CBOR of ``{"v": 1, "document": ..., "salts": ...}``."""
         return encoding.encode(
-            {"v": RECORD_VERSION, "document": _plain(self.document), "salts": dict(self.salts)}
+            {"v": RECORD_VERSION, "document": plain(self.document), "salts": dict(self.salts)}
         )
 
     def commitments(self) -> dict[str, bytes]:

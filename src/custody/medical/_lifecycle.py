@@ -27,6 +27,7 @@ import attrs
 from custody.crypto import Signer
 from custody.errors import InvalidInput, TransitionRefused, VerificationError
 from custody.ledger import Ledger, RecordedEvent
+from custody.medical._addenda import VersionHistory, changed_fields
 from custody.medical._commitments import CommittedDocument, leaves, rebuild
 from custody.medical._documents import FieldProblem
 from custody.medical._evaluation import Evaluation
@@ -173,9 +174,8 @@ def record_evaluation(
         TransitionRefused: if the evaluation is sealed (amend it instead) or the signer is
             not one of its evaluators.
     """
-    _refuse_broken(validate(evaluation, evidence=evidence_lookup(ledger, case), identity=identity))
     reference = evaluation.evaluation_id
-    version = 0
+    version, history = 0, VersionHistory()
     if _has_chain(ledger, case, reference):
         current = load_evaluation(ledger, case, reference)
         if current.status is EvaluationStatus.SEALED or current.seals:
@@ -184,6 +184,10 @@ def record_evaluation(
                 field=f"{case}/{reference}",
             )
         version = current.version + 1  # a new draft of a draft, or of an unsealed addendum
+        history = _history(ledger, case, reference)
+        evaluation = _newest_note_brought_up_to_date(evaluation, history)
+    _refuse_broken(validate(evaluation, evidence=evidence_lookup(ledger, case), identity=identity))
+    _refuse_history(history.problems(evaluation.to_json(), addendum=False))
     _record_version(
         ledger,
         case,
@@ -263,9 +267,13 @@ def amend_evaluation(
     *,
     reason: str,
     at: datetime | None = None,
+    identity: IdentityRecord | None = None,
 ) -> EvaluationState:
     """Record an addendum to a sealed evaluation: the revised document, with a note of what
     changed and why added to its ``addenda``; the evaluators then seal it again.
+
+    ``identity``, the subject's identity record, is checked against the revised document as
+    when recording (rule 19).
 
     Raises:
         TransitionRefused: if the evaluation is not sealed.
@@ -278,13 +286,23 @@ def amend_evaluation(
             "only a sealed evaluation takes an addendum; record a new draft instead",
             field=f"{case}/{reference}",
         )
+    if revised.addenda != current.evaluation.addenda:
+        raise InvalidInput(
+            "must carry the addenda of the sealed version unchanged; the amendment adds the "
+            "new note itself",
+            field="addenda",
+        )
     when = at or utc_now()
-    changed = _changed_fields(current.evaluation, revised)
+    changed = changed_fields(current.evaluation.to_json(), revised.to_json())
+    if not changed:
+        raise InvalidInput("the revised evaluation changes nothing", field="evaluation")
     note = AddendumNote(
         supersedes=current.digest.hex(), reason=reason, changed=changed, made_on=when.date()
     )
     revised = attrs.evolve(revised, addenda=(*revised.addenda, note))
-    _refuse_broken(validate(revised, evidence=evidence_lookup(ledger, case)))
+    history = _history(ledger, case, reference)
+    _refuse_history(history.problems(revised.to_json(), addendum=True, supersedes=current.digest))
+    _refuse_broken(validate(revised, evidence=evidence_lookup(ledger, case), identity=identity))
     _record_version(
         ledger,
         case,
@@ -435,16 +453,33 @@ def _has_chain(ledger: Ledger, case: str, reference: str) -> bool:
     return bool(ledger.events(case, reference))
 
 
-def _changed_fields(old: Evaluation, new: Evaluation) -> tuple[str, ...]:
-    before, after = leaves(old.to_json()), leaves(new.to_json())
-    absent = object()
-    changed = sorted(
-        p for p in before.keys() | after.keys() if before.get(p, absent) != after.get(p, absent)
-    )
-    changed = [p for p in changed if not p.startswith("/addenda/")]
+def _history(ledger: Ledger, case: str, reference: str) -> VersionHistory:
+    """What the recorded versions of an evaluation require of its next one."""
+    history = VersionHistory()
+    for recorded in ledger.events(case, reference):
+        if recorded.event.type in _VERSIONING:
+            claim = EvaluationClaim.from_body(recorded.event.body)
+            document = _stored_document(ledger, claim, f"{case}/{reference}").document
+            addendum = claim.type is EventType.EVALUATION_ADDENDUM
+            history = history.after(document, addendum=addendum)
+    return history
+
+
+def _newest_note_brought_up_to_date(evaluation: Evaluation, history: VersionHistory) -> Evaluation:
+    """While an addendum awaits its seals, a new draft of it keeps its note true: the note
+    lists the fields changed since the sealed version it replaces, as they are now."""
+    if history.replaced is None or not evaluation.addenda:
+        return evaluation
+    changed = changed_fields(history.replaced, evaluation.to_json())
     if not changed:
-        raise InvalidInput("the revised evaluation changes nothing", field="evaluation")
-    return tuple(changed)
+        return evaluation  # a draft undoing every change: the note cannot say so, refused
+    newest = attrs.evolve(evaluation.addenda[-1], changed=changed)
+    return attrs.evolve(evaluation, addenda=(*evaluation.addenda[:-1], newest))
+
+
+def _refuse_history(problems: list[str]) -> None:
+    if problems:
+        raise InvalidInput("; ".join(problems), field="addenda")
 
 
 def _refuse_broken(report: ValidationReport) -> None:

@@ -10,6 +10,7 @@ custody) run when the caller gives an :class:`EvidenceLookup`, as recording and 
 from __future__ import annotations
 
 import enum
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any
@@ -35,6 +36,7 @@ from custody.medical._terms import (
     ConsistencyLevel,
     ConsistencyStatus,
     FindingKind,
+    LesionType,
     OpinionDomain,
     PhotoRole,
     TargetKind,
@@ -381,7 +383,7 @@ class _Checker:
                 at = finding.examined_at or session.start
                 yield from self._consented(scope, at, f"/findings/{n}", None)
         for n, photo in enumerate(self.e.photographs):
-            for scope in _photograph_scopes(photo):
+            for scope in _photograph_scopes(self.e, photo):
                 yield from self._consented(
                     scope, photo.captured_at, f"/photographs/{n}", photo.consents
                 )
@@ -465,13 +467,12 @@ class _Checker:
                     f"/consents/{self._consent_index(consent)}/informed",
                     "consent to photography needs every element explained (IP22 ¶402)",
                 )
-            if not photo.intimate and photo.body_region in _INTIMATE_REGIONS:
-                yield _hard(
-                    "A16.2",
-                    f"/photographs/{n}/intimate",
-                    f"a photograph of the {photo.body_region.value} is intimate",
-                )
-            if photo.intimate and ConsentScope.PHOTOGRAPHY_INTIMATE not in scopes:
+            if not photo.intimate:
+                yield from self._unmarked_intimacy(n, photo)
+            if (
+                photograph_is_intimate(self.e, photo)
+                and ConsentScope.PHOTOGRAPHY_INTIMATE not in scopes
+            ):
                 yield _hard(
                     "A16.2",
                     f"/photographs/{n}/consents",
@@ -487,6 +488,23 @@ class _Checker:
                     "an identification photograph needs a granted photography_face_identifying "
                     "consent",
                 )
+
+    def _unmarked_intimacy(self, n: int, photo: Photograph) -> Iterator[RuleProblem]:
+        """A photograph of an intimate region, or of a finding in one, is marked intimate."""
+        where = f"/photographs/{n}/intimate"
+        if photo.body_region in _INTIMATE_REGIONS:
+            yield _hard(
+                "A16.2", where, f"a photograph of the {photo.body_region.value} is intimate"
+            )
+            return
+        shown = _intimate_findings(self.e, photo)
+        if shown:
+            names = ", ".join(repr(f.finding_id) for f in shown)
+            yield _hard(
+                "A16.2",
+                where,
+                f"shows intimate finding(s) {names}: the photograph is intimate",
+            )
 
     def _consent_index(self, consent_id: str) -> int:
         return next(i for i, c in enumerate(self.e.consents) if c.consent_id == consent_id)
@@ -816,7 +834,8 @@ class _Checker:
 
     def rule19_no_identity_in_document(self) -> Iterator[RuleProblem]:
         """No identifying detail of the subject appears in the document, whose fields are
-        committed into signed events."""
+        committed into signed events. Both sides are compared folded (:func:`_folded`), so
+        case, Unicode normal form and spacing hide nothing."""
         if self.identity is None:
             return
         if self.identity.subject_id != self.e.subject.subject_id:
@@ -827,9 +846,9 @@ class _Checker:
             )
         needles = _identifying_strings(self.identity)
         for pointer, value in _strings(self.e.to_json(), ""):
-            lowered = value.casefold()
+            folded = _folded(value)
             for needle in needles:
-                if needle in lowered:
+                if needle in folded:
                     yield _hard("A16.19", pointer, "holds an identifying detail of the subject")
                     break
 
@@ -849,6 +868,43 @@ class _Checker:
 
 
 _INTIMATE_REGIONS = frozenset({BodyRegion.GENITALS, BodyRegion.ANUS, BodyRegion.BREAST})
+_INTIMATE_SYSTEMS = frozenset({BodySystem.GENITOURINARY, BodySystem.ANAL})
+_INTIMATE_LESIONS = frozenset({LesionType.GENITAL_INJURY, LesionType.ANAL_INJURY})
+
+
+def photograph_is_intimate(evaluation: Evaluation, photo: Photograph) -> bool:
+    """Whether ``photo`` of ``evaluation`` shows intimate parts (restricted viewing).
+
+    It does if it is marked ``intimate``, if the region it shows is the genitals, the anus
+    or the breast, or if a finding it shows (named in its ``findings``, or naming it in the
+    finding's ``photographs``) is in one of those regions, in the genitourinary or anal
+    system, or is a genital or anal injury. Rule 2 asks for ``photography_intimate``
+    consent for each such photograph, and reports never reproduce one. Whether the
+    ``intimate`` flag is set as it should be is rule 2's concern, not this function's.
+    """
+    return (
+        photo.intimate
+        or photo.body_region in _INTIMATE_REGIONS
+        or bool(_intimate_findings(evaluation, photo))
+    )
+
+
+def _intimate_findings(evaluation: Evaluation, photo: Photograph) -> list[PhysicalFinding]:
+    """The findings ``photo`` shows that are intimate, linked from either side."""
+    return [
+        finding
+        for finding in evaluation.findings
+        if (finding.finding_id in photo.findings or photo.photo_id in finding.photographs)
+        and _is_intimate_finding(finding)
+    ]
+
+
+def _is_intimate_finding(finding: PhysicalFinding) -> bool:
+    return (
+        finding.location.region in _INTIMATE_REGIONS
+        or finding.system in _INTIMATE_SYSTEMS
+        or finding.lesion_type in _INTIMATE_LESIONS
+    )
 
 
 def _examination_scope(finding: PhysicalFinding) -> ConsentScope:
@@ -862,9 +918,9 @@ def _examination_scope(finding: PhysicalFinding) -> ConsentScope:
     return ConsentScope.PHYSICAL_EXAMINATION
 
 
-def _photograph_scopes(photo: Photograph) -> list[ConsentScope]:
+def _photograph_scopes(evaluation: Evaluation, photo: Photograph) -> list[ConsentScope]:
     scopes = [ConsentScope.PHOTOGRAPHY]
-    if photo.intimate:
+    if photograph_is_intimate(evaluation, photo):
         scopes.append(ConsentScope.PHOTOGRAPHY_INTIMATE)
     if photo.role is PhotoRole.IDENTIFICATION:
         scopes.append(ConsentScope.PHOTOGRAPHY_FACE_IDENTIFYING)
@@ -895,8 +951,21 @@ def _identifying_strings(identity: IdentityRecord) -> list[str]:
         identity.date_of_birth.isoformat() if identity.date_of_birth else None,
     )
     values += [v for v in single if v]
+    folded = [_folded(v) for v in values]
     # Very short values (initials) would match everywhere and prove nothing.
-    return [v.casefold() for v in values if len(v.strip()) >= 4]
+    return [v for v in folded if len(v) >= 4]
+
+
+def _folded(text: str) -> str:
+    """``text`` as rule 19 compares it: NFKC, case folded, invisible format characters
+    (soft hyphens, zero-width spaces) dropped, and each run of white space one space.
+
+    So "JOSÉ  PEÑA", "José Peña" written with combining accents (NFD), or split across a
+    line all match "José Peña".
+    """
+    text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    visible = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    return " ".join(visible.split())
 
 
 def _strings(value: Any, pointer: str) -> Iterator[tuple[str, str]]:

@@ -48,7 +48,7 @@ from custody.bundle._contents import (
     TimelineEvent,
 )
 from custody.errors import CustodyError
-from custody.medical import Evaluation, Photograph
+from custody.medical import Evaluation, Photograph, photograph_is_intimate
 from custody.report._html import (
     STYLESHEET,
     Html,
@@ -852,18 +852,22 @@ def _photographs(e: BundleEvaluation, evaluation: Evaluation) -> Html:
         return el("p", "No photograph was recorded.", class_="none")
     return blocks(
         note(label("photographs_note", "en")),
-        el("div", (_photo(e, p) for p in evaluation.photographs), class_="photo-grid"),
+        el(
+            "div",
+            (_photo(e, evaluation, p) for p in evaluation.photographs),
+            class_="photo-grid",
+        ),
     ) or Html("")
 
 
-def _photo(e: BundleEvaluation, p: Photograph) -> Html:
+def _photo(e: BundleEvaluation, evaluation: Evaluation, p: Photograph) -> Html:
     caption = el("figcaption", el("strong", p.photo_id, " \u2014 ", term(p.role, "en")))
-    return el("figure", _picture(e, p), caption, class_="photo")
+    return el("figure", _picture(e, evaluation, p), caption, class_="photo")
 
 
-def _picture(e: BundleEvaluation, p: Photograph) -> Html:
+def _picture(e: BundleEvaluation, evaluation: Evaluation, p: Photograph) -> Html:
     """The thumbnail, or a placeholder saying why there is none (as the medical report)."""
-    if p.intimate:  # never reproduced, whatever the bundle carries
+    if photograph_is_intimate(evaluation, p):  # never reproduced, whatever the bundle carries
         return placeholder(label("intimate_not_reproduced", "en"), "intimate")
     unavailable = label("image_not_available", "en")
     carried = e.photographs.get(p.photo_id)

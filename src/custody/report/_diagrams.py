@@ -12,7 +12,8 @@ right and y down. The scale is not the same on both axes unless the frame is squ
 Sides. FRONT, HEAD_FRONT, HANDS_PALMAR and FEET_DORSAL face the viewer: the subject's right
 is on the viewer's left. BACK, HANDS_DORSAL and FEET_PLANTAR are seen from behind or below:
 the subject's right is on the viewer's right. HEAD_SIDE shows both profiles, the left on
-the viewer's left. Every view prints "R" and "L" beside the sides they mark.
+the viewer's left. Every view prints a letter beside each side it marks, in the diagram's
+language: "R" and "L" in English, "D" and "I" in Spanish, "D" and "G" in French.
 
 Fonts. Text is set in the ``font`` file when one is given, otherwise in DejaVu Sans from
 one of the usual system locations (:data:`FONT_PATHS`), which covers the accents of
@@ -47,6 +48,7 @@ from PIL import Image, ImageDraw, ImageFont
 from custody._text import wrap_words
 from custody.errors import CustodyError, InvalidInput
 from custody.medical import DIAGRAM_SCALE, Aspect, BodyRegion, DiagramView, Laterality
+from custody.report._i18n import label
 
 __all__ = [
     "VIEWS",
@@ -296,23 +298,32 @@ class _Figure:
     so the seams between shapes do not show. ``contours`` are edges seen inside the
     outline (the jaw over the neck, an ear in profile), drawn thinner; ``creases`` are
     lighter lines (features, skin folds, nails) that help find one's way on the figure.
-    ``sides`` are the "R" and "L" letters and their centres.
+    ``sides`` are the subject's right and left with the centres of their letters.
     """
 
     size: tuple[float, float]
     solids: tuple[_Path, ...]
     contours: tuple[_Path, ...]
     creases: tuple[_Path, ...]
-    sides: tuple[tuple[str, _Point], ...]
+    sides: tuple[tuple[Laterality, _Point], ...]
     right_on_left: bool  # whether the subject's right is on the viewer's left
     faces: frozenset[_Face]  # the surfaces the view shows
     anchors: Mapping[BodyRegion, _Anchor]
 
 
-def _sides(right_on_left: bool, left: _Point, right: _Point) -> tuple[tuple[str, _Point], ...]:
-    """The "R" and "L" letters at the viewer's ``left`` and ``right`` positions."""
-    first, second = ("R", "L") if right_on_left else ("L", "R")
-    return ((first, left), (second, right))
+def _sides(
+    right_on_left: bool, left: _Point, right: _Point
+) -> tuple[tuple[Laterality, _Point], ...]:
+    """The subject's sides at the viewer's ``left`` and ``right`` letter positions."""
+    if right_on_left:
+        return ((Laterality.RIGHT, left), (Laterality.LEFT, right))
+    return ((Laterality.LEFT, left), (Laterality.RIGHT, right))
+
+
+#: The label keys of the letters printed beside the subject's right and left.
+_SIDE_LABELS: Final[Mapping[Laterality, str]] = MappingProxyType(
+    {Laterality.RIGHT: "side_letter_right", Laterality.LEFT: "side_letter_left"}
+)
 
 
 # The whole body, 148 x 210 mm: a figure 193 mm tall (7.4 heads) in the anatomical position,
@@ -878,6 +889,7 @@ def draw_diagram(
     dpi: int = 300,
     title: str | None = None,
     font: str | os.PathLike[str] | None = None,
+    language: str = "en",
 ) -> Image.Image:
     """Draw ``view`` with ``markers`` on it and a legend of their labels below.
 
@@ -896,6 +908,9 @@ def draw_diagram(
             if long).
         font: a TrueType or OpenType font file for all text; by default DejaVu Sans if
             found in ``FONT_PATHS``, else Pillow's bundled font with accents stripped.
+        language: the language of the letters marking the subject's right and left
+            (``"en"``, ``"es"`` or ``"fr"``, as for the medical report); the title and the
+            labels are printed as given.
 
     Returns:
         An RGB image on a white background.
@@ -903,8 +918,8 @@ def draw_diagram(
     Raises:
         InvalidInput: an argument is malformed or out of range (the error's ``field``
             names it, as ``markers[2].x`` for a marker's), two markers share a number,
-            the font file cannot be read, or the image would be larger than 150 million
-            pixels.
+            ``language`` is not supported, the font file cannot be read, or the image
+            would be larger than 150 million pixels.
         CustodyError: Pillow was built without FreeType, so it cannot draw scalable text.
     """
     figure = _FIGURES[_enum(DiagramView, view, "view")]
@@ -912,13 +927,14 @@ def draw_diagram(
     _check_dpi(dpi)
     if title is not None:
         _check_line(title, "title")
+    letters = {side: label(key, language) for side, key in _SIDE_LABELS.items()}
     style = _Style(dpi, _Typeface.find(font))
     layout = _Layout.of(figure, ordered, title, style)
     image = Image.new("RGB", layout.size, BACKGROUND)
     image.paste(_figure_image(figure, layout.frame, style), (layout.frame.left, layout.frame.top))
     draw = ImageDraw.Draw(image)
     _draw_title(draw, layout, style)
-    _draw_sides(draw, figure, layout.frame, style)
+    _draw_sides(draw, figure, layout.frame, style, letters)
     _draw_markers(draw, ordered, layout.frame, style)
     _draw_legend(draw, layout.legend, style)
     return image
@@ -931,6 +947,7 @@ def diagram_png(
     dpi: int = 300,
     title: str | None = None,
     font: str | os.PathLike[str] | None = None,
+    language: str = "en",
 ) -> bytes:
     """:func:`draw_diagram` as PNG bytes that record ``dpi``.
 
@@ -938,7 +955,7 @@ def diagram_png(
     with the same font file, Pillow and zlib. Arguments and errors as for
     :func:`draw_diagram`.
     """
-    image = draw_diagram(view, markers, dpi=dpi, title=title, font=font)
+    image = draw_diagram(view, markers, dpi=dpi, title=title, font=font, language=language)
     out = io.BytesIO()
     image.save(out, "PNG", dpi=(dpi, dpi))
     return out.getvalue()
@@ -1218,9 +1235,16 @@ def _draw_title(draw: ImageDraw.ImageDraw, layout: _Layout, style: _Style) -> No
         draw.text((margin, margin + row * _line_height(font)), line, font=font, fill=TEXT)
 
 
-def _draw_sides(draw: ImageDraw.ImageDraw, figure: _Figure, frame: _Frame, style: _Style) -> None:
+def _draw_sides(
+    draw: ImageDraw.ImageDraw,
+    figure: _Figure,
+    frame: _Frame,
+    style: _Style,
+    letters: Mapping[Laterality, str],
+) -> None:
     font = style.font(_SIDE_POINTS)
-    for letter, where in figure.sides:
+    for side, where in figure.sides:
+        letter = style.typeface.printable(letters[side])
         draw.text(frame.point(where), letter, font=font, fill=TEXT, anchor="mm")
 
 

@@ -26,6 +26,7 @@ from custody.medical import (
     PsychologicalEvaluation,
     Sample,
     Size,
+    photograph_is_intimate,
 )
 from custody.report._diagrams import Marker, draw_diagram
 from custody.report._html import (
@@ -280,7 +281,7 @@ def _drawn(r: ReportContext, view: DiagramView, marks: Sequence[DiagramAnnotatio
     markers = [
         Marker(a.number, a.x, a.y, f"{a.finding}: {_legend_text(r, a)}"[:200]) for a in marks
     ]
-    return draw_diagram(view, markers, dpi=DIAGRAM_DPI, title=r.term(view))
+    return draw_diagram(view, markers, dpi=DIAGRAM_DPI, title=r.term(view), language=r.language)
 
 
 def _png(image: Image.Image) -> bytes:
@@ -332,7 +333,7 @@ def _photo(r: ReportContext, p: Photograph) -> Html:
 
 def _picture(r: ReportContext, p: Photograph) -> Html:
     """The thumbnail, or a placeholder saying why there is none."""
-    if p.intimate:
+    if photograph_is_intimate(r.evaluation, p):
         return placeholder(r.t("intimate_not_reproduced"), "intimate")
     data = r.photo_files.get(p.photo_id)
     if data is None:

@@ -1161,6 +1161,9 @@ LABELS: dict[str, tuple[str, str, str]] = {
     # body diagrams and photographs
     "body_diagram": ("Body diagram", "Diagrama corporal", "Schéma corporel"),
     "diagram_not_available": ("Diagram not available", "Diagrama no disponible", "Schéma non disponible"),
+    # The letters a body diagram prints beside the subject's right and left sides.
+    "side_letter_right": ("R", "D", "D"),  # right, derecha, droite
+    "side_letter_left": ("L", "I", "G"),  # left, izquierda, gauche
     "photographs_note": ("Intimate photographs are never reproduced in this report: they are described only, and can be seen under restricted access. The other photographs are shown as small copies without their metadata; the originals are identified by their SHA-256.", "Las fotografías íntimas nunca se reproducen en este informe: solo se describen y pueden consultarse con acceso restringido. Las demás fotografías se muestran como copias reducidas sin sus metadatos; los originales se identifican por su SHA-256.", "Les photographies intimes ne sont jamais reproduites dans ce rapport : elles sont seulement décrites et peuvent être consultées en accès restreint. Les autres photographies figurent en copies réduites, sans leurs métadonnées ; les originaux sont identifiés par leur SHA-256."),
     "photograph": ("Photograph", "Fotografía", "Photographie"),
     "intimate_not_reproduced": ("Intimate photograph: not reproduced in this report (restricted access)", "Fotografía íntima: no se reproduce en este informe (acceso restringido)", "Photographie intime : non reproduite dans ce rapport (accès restreint)"),

@@ -18,10 +18,11 @@ What the document holds, and what it does not:
 * Privacy. The subject appears under the pseudonym with non-identifying facts only. Fields
   the model marks as sensitive (the place of detention, the places of sessions and events,
   the names of perpetrators, interpreters and other persons present, case numbers elsewhere)
-  are left out. Intimate photographs are never reproduced, only described. Other photographs
-  appear as thumbnails re-encoded from their decoded pixels: upright, at most
-  :data:`THUMBNAIL_SIDE` pixels, without EXIF, GPS or any other metadata, and only when the
-  bytes given hash to the SHA-256 the evaluation records.
+  are left out. Intimate photographs (marked so, or showing an intimate region or a finding
+  in one) are never reproduced, only described: their files are dropped as soon as they are
+  given. Other photographs appear as thumbnails re-encoded from their decoded pixels:
+  upright, at most :data:`THUMBNAIL_SIDE` pixels, without EXIF, GPS or any other metadata,
+  and only when the bytes given hash to the SHA-256 the evaluation records.
 * Signatures are shown as the caller gives them; nothing here verifies them
   (``custody.verify`` does). The status line is the caller's, or derived from the
   signatures given.
@@ -39,7 +40,13 @@ from typing import Any, Final
 import attrs
 
 from custody.errors import InvalidInput
-from custody.medical import Clinician, Evaluation, EvaluationState, EvaluationStatus
+from custody.medical import (
+    Clinician,
+    Evaluation,
+    EvaluationState,
+    EvaluationStatus,
+    photograph_is_intimate,
+)
 from custody.report._case_sections import CASE_PARTS
 from custody.report._conclusion_sections import CONCLUSION_PARTS
 from custody.report._examination_sections import DIAGRAM_DPI, EXAMINATION_PARTS, diagram_files
@@ -154,7 +161,8 @@ def render_medical_report(
         photographs: the photographs' files by photograph id (a mapping of id to bytes, or a
             sequence of :class:`PhotoImage`). A photograph without a file, or whose file does
             not match its recorded SHA-256 or does not decode completely, is shown as "image
-            not available". Intimate photographs are never shown, whatever is given.
+            not available". Intimate photographs are never shown, whatever is given: those
+            marked intimate, and those of an intimate region or of a finding in one.
         status: the status line of the header, as the caller established it: an
             :class:`~custody.medical.EvaluationStatus` (shown in the report's language) or
             text (shown as given); by default, derived from ``signatures`` and ``digest``.
@@ -177,7 +185,7 @@ def render_medical_report(
         evaluation=evaluation,
         language=language,
         signatures=_signatures_by_evaluator(evaluation, signatures),
-        photo_files=_photo_files(photographs),
+        photo_files=_photo_files(evaluation, photographs),
         digest=digest,
     )
     return _document(report, _status_line(report, status))
@@ -256,8 +264,11 @@ def _signatures_by_evaluator(
 
 
 def _photo_files(
+    evaluation: Evaluation,
     photographs: Mapping[str, bytes] | Sequence[PhotoImage] | None,
 ) -> dict[str, bytes]:
+    """The files given by photograph id, less those of intimate photographs, so that no
+    later step can reproduce one."""
     if photographs is None:
         return {}
     if isinstance(photographs, Mapping):
@@ -266,12 +277,14 @@ def _photo_files(
         given = list(photographs)
     else:
         raise InvalidInput("must be a mapping of id to bytes, or PhotoImages", field="photographs")
+    intimate = {p.photo_id for p in evaluation.photographs if photograph_is_intimate(evaluation, p)}
     files: dict[str, bytes] = {}
     for index, photo in enumerate(given):
         if not isinstance(photo, PhotoImage):
             raise InvalidInput("is not a PhotoImage", field=f"photographs[{index}]")
         attrs.validate(photo)
-        files[photo.photo_id] = photo.data
+        if photo.photo_id not in intimate:
+            files[photo.photo_id] = photo.data
     return files
 
 

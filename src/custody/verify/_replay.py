@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import attrs
 
@@ -15,6 +16,7 @@ from custody.ledger import violations as transition_violations
 from custody.medical import (
     CommittedDocument,
     FieldMismatch,
+    VersionHistory,
     evaluators_match,
     field_mismatches,
     fields_digest,
@@ -56,6 +58,7 @@ _RECORD_WELL_FORMED = "medical records well-formed"
 _EVALUATION_DIGESTS = "evaluation digests match their fields"
 _EVALUATION_FIELDS = "evaluation fields match their records"
 _EVALUATORS_MATCH = "signed evaluators are the record's"
+_ADDENDA_KEPT = "addenda kept and true"
 
 #: The check each problem code of the replay counts against.
 REPLAY_CHECK_OF_CODE: dict[str, str] = {
@@ -68,6 +71,7 @@ REPLAY_CHECK_OF_CODE: dict[str, str] = {
     "MEDICAL_DIGEST": _EVALUATION_DIGESTS,
     "MEDICAL_FIELD_CHANGED": _EVALUATION_FIELDS,
     "MEDICAL_EVALUATORS": _EVALUATORS_MATCH,
+    "MEDICAL_ADDENDA": _ADDENDA_KEPT,
 }
 
 #: Where an entry is, as the parts of a Location: built into one only for a problem.
@@ -81,7 +85,13 @@ def signature_pool(
     workers: int | None, expected: int
 ) -> ChunkPool[None, SignatureJob, Place, bool]:
     """A pool checking entries' signatures, each tagged with the place of its entry."""
-    return ChunkPool(verify_signatures, None, workers=workers, expected=expected)
+    return ChunkPool(
+        verify_signatures, None, workers=workers, expected=expected, size_of=_signed_size
+    )
+
+
+def _signed_size(job: SignatureJob) -> int:
+    return len(job[2])
 
 
 def report_signatures(builder: ReportBuilder, outcomes: Iterable[tuple[Place, bool]]) -> None:
@@ -167,6 +177,10 @@ class MedicalRecords:
     def __init__(self, builder: ReportBuilder, lookup: RecordLookup) -> None:
         self._builder = builder
         self._lookup = lookup
+        # Per evaluation chain, what its versions so far require of the next; a chain is
+        # dropped once a version's record cannot be read, as the history is unknown then.
+        self._histories: dict[tuple[str, str | None], VersionHistory] = {}
+        self._unknown: set[tuple[str, str | None]] = set()
 
     def check(self, event: Event, where: Location) -> None:
         """Check the record of an ``evaluation_recorded`` or ``evaluation_addendum`` event."""
@@ -179,6 +193,33 @@ class MedicalRecords:
         if mismatches is not None:
             self._report_fields(claim, mismatches, where)
             self._check_evaluators(claim, where)
+        self._check_addenda((event.case, event.item), claim, where)
+
+    def _check_addenda(
+        self, chain: tuple[str, str | None], claim: EvaluationClaim, where: Location
+    ) -> None:
+        """Step g: the version keeps the addenda notes of those before it, and an addendum
+        adds one true note (the sealed version it replaces, exactly the fields it changes)."""
+        document = self._document(claim)
+        if document is None or chain in self._unknown:
+            self._unknown.add(chain)
+            return
+        history = self._histories.get(chain, VersionHistory())
+        addendum = claim.type is EventType.EVALUATION_ADDENDUM
+        self._builder.ran(_ADDENDA_KEPT)
+        for problem in history.problems(document, addendum=addendum, supersedes=claim.supersedes):
+            self._builder.fail("MEDICAL_ADDENDA", where, problem)
+        self._histories[chain] = history.after(document, addendum=addendum)
+
+    def _document(self, claim: EvaluationClaim) -> Mapping[str, Any] | None:
+        """The stored document of a version, if its record is there and readable."""
+        record = None if claim.record is None else self._lookup(claim.record)
+        if record is None:
+            return None
+        try:
+            return CommittedDocument.from_bytes(record).document
+        except InvalidInput:
+            return None
 
     def _check_evaluators(self, claim: EvaluationClaim, where: Location) -> None:
         """Step f: the key ids the event lets seal are those of the document's evaluators, so
