@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from custody._text import wrap_words
+from custody._text import terminal_safe, wrap_words
 
 
 def test_words_fill_lines_greedily_and_paragraphs_start_new_lines() -> None:
@@ -19,3 +19,13 @@ def test_a_character_wider_than_the_line_still_takes_a_line() -> None:
 
 def test_empty_text_has_no_lines() -> None:
     assert wrap_words("  \n", 10, len) == []
+
+
+def test_terminal_safe_escapes_what_would_drive_a_terminal() -> None:
+    shown = terminal_safe("a\x1b[2Jb\rc\x07d\x9be\u202eevil\u2066f\tg\nh")
+    assert shown == "a\\x1b[2Jb\\x0dc\\x07d\\x9be\\u202eevil\\u2066f\tg\nh"
+
+
+def test_terminal_safe_keeps_ordinary_text() -> None:
+    text = "José Peña — 証拠 ✓ tab\tand\nnewline"
+    assert terminal_safe(text) == text

@@ -1,4 +1,5 @@
-"""Laying out text in lines, for anything the project draws (evidence labels, body diagrams).
+"""Text for people: laid out in lines for anything the project draws (evidence labels, body
+diagrams), and made safe to print on a terminal.
 
 Measuring is left to the caller (a Pillow font's ``getlength``), so this module needs no
 imaging library.
@@ -40,3 +41,19 @@ def _fitting(word: str, width: float, measure: Measure) -> int:
     while count < len(word) and measure(word[: count + 1]) <= width:
         count += 1
     return count
+
+
+# Characters that make a terminal do something rather than show something: C0 controls
+# (tab and newline kept), DEL, C1 controls, and the bidirectional controls that reorder the
+# text shown around them (Unicode Standard Annex #9; CVE-2021-42574, "Trojan Source").
+_CONTROLS = (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0))
+_BIDI_CONTROLS = (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+_SHOWN_AS_ESCAPES = {code: f"\\x{code:02x}" for code in _CONTROLS} | {
+    code: f"\\u{code:04x}" for code in _BIDI_CONTROLS
+}
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with every control character written as an escape (``\\x1b``), so that
+    text read from a file or a database cannot clear a terminal or draw on it."""
+    return text.translate(_SHOWN_AS_ESCAPES)

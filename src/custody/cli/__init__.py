@@ -6,13 +6,15 @@ on standard error, never a traceback.
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import sys
 import warnings
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TextIO, cast
 
+from custody._text import terminal_safe
 from custody.cli._commands import COMMANDS
 from custody.cli._context import Context
 from custody.cli._parser import UsageError, build_parser
@@ -28,8 +30,10 @@ def main(
     argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
     """Run one ``custody`` command and return its exit code."""
-    out = out or sys.stdout
-    err = err or sys.stderr
+    # Reports quote text from the files they read (a damaged database, a bundle): written
+    # raw, its control characters could clear the terminal and print a verdict of their own.
+    out = cast(TextIO, _TerminalSafe(out or sys.stdout))
+    err = cast(TextIO, _TerminalSafe(err or sys.stderr))
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -56,6 +60,27 @@ def main(
     except CustodyError as exc:
         print(f"error: {exc}", file=err)
         return EXIT_BAD_INPUT
+
+
+class _TerminalSafe(io.TextIOBase):
+    """A text stream that writes to another one with control characters escaped."""
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__()
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(terminal_safe(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return self._stream.isatty()
+
+    def fileno(self) -> int:
+        return self._stream.fileno()
 
 
 def run() -> None:
