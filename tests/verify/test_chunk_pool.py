@@ -8,7 +8,7 @@ import time
 from collections.abc import Sequence
 
 from custody.verify import PARALLEL_THRESHOLD
-from custody.verify._parallel import _CHUNK, ChunkPool
+from custody.verify._parallel import _CHUNK, _CHUNK_BYTES, ChunkPool
 
 
 def tag_with_process(parent: int, chunk: Sequence[int]) -> list[tuple[int, bool]]:
@@ -52,3 +52,16 @@ def test_finished_chunks_are_given_back_as_the_caller_goes() -> None:
         taken += [tag for tag, _ in pool.finish()]
     assert taken == list(range(10 * _CHUNK + 3))
     assert most_waiting <= _CHUNK
+
+
+def test_a_chunk_of_large_items_goes_before_it_is_full() -> None:
+    def run(_: None, chunk: Sequence[bytes]) -> list[int]:
+        return [len(item) for item in chunk]
+
+    large = b"x" * (_CHUNK_BYTES // 4)
+    with ChunkPool(run, None, workers=1, expected=10, size_of=len) as pool:
+        for n in range(3):
+            pool.add(large, n)
+        assert list(pool.done()) == []  # three quarters of the budget: still collecting
+        pool.add(large, 3)
+        assert [tag for tag, _ in pool.done()] == [0, 1, 2, 3]

@@ -79,3 +79,19 @@ def test_bad_validity_is_refused_naming_the_key(
     with pytest.raises(InvalidInput, match=message) as caught:
         TrustPolicy.from_dict({"custody_trust": 1, "keys": [entry]})
     assert "keys[0]" in str(caught.value)
+
+
+def test_a_key_listed_twice_is_refused(cast: Cast) -> None:
+    courier = cast.courier.public.to_bytes().hex()
+    entries = [
+        {"name": "C", "public_key": courier, "valid_until": "2026-01-01T00:00:00Z"},
+        {"name": "C again", "public_key": courier},
+    ]
+    with pytest.raises(InvalidInput, match=r"twice \(keys\[0\] and keys\[1\]\)"):
+        TrustPolicy.from_dict({"custody_trust": 1, "keys": entries})
+
+
+def test_a_log_listed_twice_is_refused(cast: Cast, ledger: Ledger) -> None:
+    log = TrustedLog(ledger.info.origin, cast.log.public)
+    with pytest.raises(InvalidInput, match=r"twice \(logs\[0\] and logs\[1\]\)"):
+        TrustPolicy((), (log, TrustedLog(ledger.info.origin, cast.courier.public)))

@@ -24,6 +24,9 @@ from custody._processes import available_cores, worker_pool
 #: Below this many items, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 4096
 _CHUNK = 1024
+#: A chunk is sent on once its items' sizes (as the pool is told them) reach this, so that
+#: large items (signed events of up to 256 KiB) keep the chunks in flight small.
+_CHUNK_BYTES = 4 << 20
 
 _Context = TypeVar("_Context")
 _Item = TypeVar("_Item")
@@ -55,7 +58,8 @@ class ChunkPool(Generic[_Context, _Item, _Tag, _Result]):
     keeps every core busy without a process of its own for each. Otherwise each full chunk
     runs inline as it is collected. The caller takes results with :meth:`done` as it goes
     and with :meth:`finish` at the end. ``function`` must be a module-level function and
-    ``context`` picklable.
+    ``context`` picklable. With ``size_of``, a chunk also goes as soon as its items' sizes
+    add up to :data:`_CHUNK_BYTES`, so memory stays bounded whatever the items' sizes.
     """
 
     def __init__(
@@ -65,8 +69,11 @@ class ChunkPool(Generic[_Context, _Item, _Tag, _Result]):
         *,
         workers: int | None,
         expected: int,
+        size_of: Callable[[_Item], int] | None = None,
     ) -> None:
         self._run = functools.partial(function, context)
+        self._size_of = size_of
+        self._bytes = 0
         workers = available_cores() if workers is None else workers
         self._pool: ProcessPoolExecutor | None = None
         if workers > 1 and expected >= PARALLEL_THRESHOLD:
@@ -82,7 +89,9 @@ class ChunkPool(Generic[_Context, _Item, _Tag, _Result]):
         """Queue one item; ``tag`` comes back with its result."""
         self._items.append(item)
         self._tags.append(tag)
-        if len(self._items) >= _CHUNK:
+        if self._size_of is not None:
+            self._bytes += self._size_of(item)
+        if len(self._items) >= _CHUNK or self._bytes >= _CHUNK_BYTES:
             self._dispatch()
 
     def done(self) -> Iterator[tuple[_Tag, _Result]]:
@@ -99,7 +108,7 @@ class ChunkPool(Generic[_Context, _Item, _Tag, _Result]):
 
     def _dispatch(self, *, inline: bool = False) -> None:
         items, tags = self._items, self._tags
-        self._items, self._tags = [], []
+        self._items, self._tags, self._bytes = [], [], 0
         pending = sum(not chunk.finished() for chunk in self._chunks)
         if inline or self._pool is None or pending >= self._backlog:
             self._chunks.append(_Chunk(items, tags, self._run(items)))

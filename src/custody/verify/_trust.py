@@ -73,12 +73,33 @@ class TrustedLog:
     public_key: PublicKey
 
 
+def _one_entry_per_key(_: object, attribute: attrs.Attribute[Any], keys: Any) -> None:
+    _refuse_repeats([key.key_id.hex() for key in keys], attribute.name, "key")
+
+
+def _one_entry_per_log(_: object, attribute: attrs.Attribute[Any], logs: Any) -> None:
+    _refuse_repeats([log.origin for log in logs], attribute.name, "log")
+
+
+def _refuse_repeats(names: list[str], field: str, what: str) -> None:
+    """Two entries for one key or log would leave which one counts (its validity, say) to
+    the order of the file: refuse them."""
+    for later, name in enumerate(names):
+        if name in names[:later]:
+            earlier = names.index(name)
+            raise InvalidInput(
+                f"lists {what} {name} twice ({field}[{earlier}] and {field}[{later}]); give "
+                f"one entry per {what}",
+                field="trust policy",
+            )
+
+
 @attrs.frozen
 class TrustPolicy:
-    """The keys and logs a verifier trusts."""
+    """The keys and logs a verifier trusts, each listed once."""
 
-    keys: tuple[TrustedKey, ...] = ()
-    logs: tuple[TrustedLog, ...] = ()
+    keys: tuple[TrustedKey, ...] = attrs.field(default=(), validator=_one_entry_per_key)
+    logs: tuple[TrustedLog, ...] = attrs.field(default=(), validator=_one_entry_per_log)
 
     def key(self, key_id: bytes) -> TrustedKey | None:
         """The trusted key with that key id, if the policy lists it."""
