@@ -23,6 +23,7 @@ from custody.medical import (
     ItemFacts,
     Severity,
     ValidationReport,
+    photograph_consent_withdrawn,
     photograph_is_intimate,
     validate,
 )
@@ -243,6 +244,24 @@ class TestRule2PhotographScopes:
     def test_identification_photograph_without_face_consent_is_refused(self, doc: Doc) -> None:
         set_at(doc, "/photographs/0/consents", ["K-PHOTO"])
         assert codes_at(doc, "A16.2") == [("hard", "/photographs/0/consents")]
+
+    @pytest.mark.parametrize(
+        "withdrawal",
+        [{"decision": "withdrawn", "withdrawn_at": WITHDRAWN}, {"withdrawn_at": WITHDRAWN}],
+    )
+    def test_consent_withdrawn_after_the_photograph_still_covers_it(
+        self, doc: Doc, withdrawal: Doc
+    ) -> None:
+        for name, value in withdrawal.items():
+            set_at(doc, f"/consents/4/{name}", value)
+        assert codes_at(doc, "A16.2") == []
+        evaluation = Evaluation.from_json(doc)
+        (face,) = [
+            p for p in evaluation.photographs if p.photo_id == doc["photographs"][0]["photo_id"]
+        ]
+        withdrawn = photograph_consent_withdrawn(evaluation, face)
+        assert withdrawn is not None
+        assert withdrawn.isoformat() == "2026-03-02T10:10:00+00:00"
 
     def test_identification_photograph_with_refused_face_consent_is_refused(self, doc: Doc) -> None:
         set_at(doc, "/consents/4/decision", "refused")

@@ -340,6 +340,22 @@ def test_photograph_of_an_intimate_finding_is_never_embedded(
     assert len(list(page["photographs"].iter("img"))) == 3
 
 
+def test_a_photograph_whose_consent_was_withdrawn_is_not_embedded(
+    files: dict[str, bytes],
+) -> None:
+    document = sample_document(files)
+    p1 = document["photographs"][0]
+    (scope,) = [c["scope"] for c in document["consents"] if c["consent_id"] == p1["consents"][0]]
+    for consent in document["consents"]:
+        if consent["scope"] == scope:
+            consent["withdrawn_at"] = "2026-03-05T09:00:00+00:00"
+    page = render(document, files)
+    shown = page[f"photo-{p1['photo_id']}"]
+    assert not list(shown.iter("img"))
+    (placeholder,) = shown.by_class("placeholder")
+    assert placeholder.text() == f"{label('consent_withdrawn_not_reproduced', 'en')} 2026-03-05"
+
+
 def test_no_identifying_or_sensitive_place_is_shown(
     reports: dict[str, str], evaluation: Evaluation
 ) -> None:

@@ -31,6 +31,7 @@ from custody.medical import (
     evidence_lookup,
     load_evaluation,
     new_evaluation_document,
+    photograph_consent_withdrawn,
     photograph_is_intimate,
     record_evaluation,
     review_evaluation,
@@ -314,8 +315,9 @@ def _create(path: Path, data: bytes) -> None:
 def _photographs(ctx: Context, evaluation: Evaluation, *, faces: bool) -> dict[str, bytes]:
     """The original bytes of each photograph, from the blob store, when it holds them.
 
-    Intimate photographs (:func:`~custody.medical.photograph_is_intimate`) are never read
-    into a report; identification photographs (the subject's face) only when asked for.
+    Intimate photographs (:func:`~custody.medical.photograph_is_intimate`) and those whose
+    consent was withdrawn are never read into a report; identification photographs (the
+    subject's face) only when asked for.
     """
     try:
         blobs = ctx.open_blobs()
@@ -323,9 +325,10 @@ def _photographs(ctx: Context, evaluation: Evaluation, *, faces: bool) -> dict[s
         return {}
     found = {}
     for photo in evaluation.photographs:
-        if photograph_is_intimate(evaluation, photo) or (
-            photo.role is PhotoRole.IDENTIFICATION and not faces
-        ):
+        barred = photograph_is_intimate(evaluation, photo) or photograph_consent_withdrawn(
+            evaluation, photo
+        )
+        if barred or (photo.role is PhotoRole.IDENTIFICATION and not faces):
             continue
         data = _blob(blobs, bytes.fromhex(photo.sha256))
         if data is not None:

@@ -101,6 +101,7 @@ from custody.medical._rules import (
     RuleProblem,
     Severity,
     ValidationReport,
+    photograph_consent_withdrawn,
     photograph_is_intimate,
     validate,
 )
@@ -350,6 +351,7 @@ __all__ = [
     "leaves",
     "load_evaluation",
     "new_evaluation_document",
+    "photograph_consent_withdrawn",
     "photograph_is_intimate",
     "read_document",
     "rebuild",

@@ -451,10 +451,12 @@ class _Checker:
     def rule2_photograph_consents(self) -> Iterator[RuleProblem]:
         """Intimate photographs and identification photographs need their own scopes."""
         for n, photo in enumerate(self.e.photographs):
+            # The consents that covered the photograph when it was taken: a later withdrawal
+            # stops its disclosure (reports), not the record of what was consented to.
             scopes = {
                 self.consents[c].scope
                 for c in photo.consents
-                if c in self.consents and self.consents[c].permits
+                if c in self.consents and self.consents[c].covered(photo.captured_at)
             }
             uninformed = [
                 c
@@ -887,6 +889,22 @@ def photograph_is_intimate(evaluation: Evaluation, photo: Photograph) -> bool:
         or photo.body_region in _INTIMATE_REGIONS
         or bool(_intimate_findings(evaluation, photo))
     )
+
+
+def photograph_consent_withdrawn(evaluation: Evaluation, photo: Photograph) -> datetime | None:
+    """When the person withdrew a consent ``photo`` was taken under, or ``None``.
+
+    A withdrawal by any record of the same scope counts, as for rule 1. The person has then
+    stopped further disclosure of the photograph (IP22 ¶402), so reports do not reproduce it;
+    the evaluation still records that it was taken.
+    """
+    named = {c.consent_id: c.scope for c in evaluation.consents if c.consent_id in photo.consents}
+    withdrawals = [
+        c.withdrawn_at or c.obtained_at
+        for c in evaluation.consents
+        if c.scope in named.values() and c.withdrawn
+    ]
+    return min(withdrawals, default=None)
 
 
 def _intimate_findings(evaluation: Evaluation, photo: Photograph) -> list[PhysicalFinding]:

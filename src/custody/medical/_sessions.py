@@ -193,3 +193,15 @@ class ConsentRecord:
         """
         granted = (ConsentDecision.GRANTED, ConsentDecision.GRANTED_WITH_LIMITS)
         return self.voluntary and self.decision in granted
+
+    @property
+    def withdrawn(self) -> bool:
+        """Whether the person has withdrawn this consent (at ``withdrawn_at``)."""
+        return self.decision is ConsentDecision.WITHDRAWN or self.withdrawn_at is not None
+
+    def covered(self, when: datetime) -> bool:
+        """Whether the consent covered an act at ``when``: given voluntarily and not yet
+        withdrawn then. A record whose decision is ``withdrawn`` was given once, and covers
+        what was done before its withdrawal."""
+        given = self.decision is ConsentDecision.WITHDRAWN or self.permits
+        return given and self.voluntary and (self.withdrawn_at is None or when < self.withdrawn_at)

@@ -48,7 +48,12 @@ from custody.bundle._contents import (
     TimelineEvent,
 )
 from custody.errors import CustodyError
-from custody.medical import Evaluation, Photograph, photograph_is_intimate
+from custody.medical import (
+    Evaluation,
+    Photograph,
+    photograph_consent_withdrawn,
+    photograph_is_intimate,
+)
 from custody.report._html import (
     STYLESHEET,
     Html,
@@ -869,6 +874,9 @@ def _picture(e: BundleEvaluation, evaluation: Evaluation, p: Photograph) -> Html
     """The thumbnail, or a placeholder saying why there is none (as the medical report)."""
     if photograph_is_intimate(evaluation, p):  # never reproduced, whatever the bundle carries
         return placeholder(label("intimate_not_reproduced", "en"), "intimate")
+    withdrawn = photograph_consent_withdrawn(evaluation, p)
+    if withdrawn is not None:
+        return placeholder(f"{label('consent_withdrawn_not_reproduced', 'en')} {withdrawn.date()}")
     unavailable = label("image_not_available", "en")
     carried = e.photographs.get(p.photo_id)
     data = None if carried is None else carried.read()

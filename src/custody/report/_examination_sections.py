@@ -26,6 +26,7 @@ from custody.medical import (
     PsychologicalEvaluation,
     Sample,
     Size,
+    photograph_consent_withdrawn,
     photograph_is_intimate,
 )
 from custody.report._diagrams import Marker, draw_diagram
@@ -335,6 +336,9 @@ def _picture(r: ReportContext, p: Photograph) -> Html:
     """The thumbnail, or a placeholder saying why there is none."""
     if photograph_is_intimate(r.evaluation, p):
         return placeholder(r.t("intimate_not_reproduced"), "intimate")
+    withdrawn = photograph_consent_withdrawn(r.evaluation, p)
+    if withdrawn is not None:
+        return placeholder(f"{r.t('consent_withdrawn_not_reproduced')} {withdrawn.date()}")
     data = r.photo_files.get(p.photo_id)
     if data is None:
         return placeholder(f"{r.t('image_not_available')}: {r.t('image_not_supplied')}")

@@ -45,6 +45,7 @@ from custody.medical import (
     Evaluation,
     EvaluationState,
     EvaluationStatus,
+    photograph_consent_withdrawn,
     photograph_is_intimate,
 )
 from custody.report._case_sections import CASE_PARTS
@@ -267,8 +268,8 @@ def _photo_files(
     evaluation: Evaluation,
     photographs: Mapping[str, bytes] | Sequence[PhotoImage] | None,
 ) -> dict[str, bytes]:
-    """The files given by photograph id, less those of intimate photographs, so that no
-    later step can reproduce one."""
+    """The files given by photograph id, less those of intimate photographs and of those
+    whose consent was withdrawn, so that no later step can reproduce one."""
     if photographs is None:
         return {}
     if isinstance(photographs, Mapping):
@@ -277,7 +278,11 @@ def _photo_files(
         given = list(photographs)
     else:
         raise InvalidInput("must be a mapping of id to bytes, or PhotoImages", field="photographs")
-    intimate = {p.photo_id for p in evaluation.photographs if photograph_is_intimate(evaluation, p)}
+    intimate = {
+        p.photo_id
+        for p in evaluation.photographs
+        if photograph_is_intimate(evaluation, p) or photograph_consent_withdrawn(evaluation, p)
+    }
     files: dict[str, bytes] = {}
     for index, photo in enumerate(given):
         if not isinstance(photo, PhotoImage):
