@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -374,4 +375,22 @@ def test_an_amendment_keeps_the_notes_before_it(
     size = ledger.size
     with pytest.raises(InvalidInput, match="addenda of the sealed version unchanged"):
         amend_evaluation(ledger, CASE, revised, CLINICIANS.physician, reason="x")
+    assert ledger.size == size
+
+
+def test_an_evaluation_too_large_for_one_event_is_refused_saying_why(
+    ledger: Ledger, prepared: Any
+) -> None:
+    document = copy.deepcopy(prepared[0])
+    lesion = next(f for f in document["findings"] if f["finding_id"] == "F1")
+    mark = next(a for a in document["diagram_annotations"] if a["finding"] == "F1")
+    for n in range(150):  # each lesion adds about 36 fields, one commitment each
+        document["findings"].append({**copy.deepcopy(lesion), "finding_id": f"FX{n}"})
+        number = len(document["diagram_annotations"]) + 1
+        document["diagram_annotations"].append(
+            {**mark, "annotation_id": f"AX{n}", "finding": f"FX{n}", "number": number}
+        )
+    size = ledger.size
+    with pytest.raises(InvalidInput, match=r"fields, one signed commitment each, make the event"):
+        record_evaluation(ledger, CASE, Evaluation.from_json(document), CLINICIANS.physician)
     assert ledger.size == size

@@ -406,7 +406,18 @@ def _record_version(
         supersedes=version.supersedes,
     )
     body = claim.event_body(at or utc_now())
-    ledger.record(case, evaluation.evaluation_id, body, signer, records=[document.to_bytes()])
+    try:
+        ledger.record(case, evaluation.evaluation_id, body, signer, records=[document.to_bytes()])
+    except InvalidInput as exc:
+        if exc.field != "event":
+            raise
+        # The event carries one commitment per field: say what makes it too large.
+        raise InvalidInput(
+            f"its {len(claim.fields)} fields, one signed commitment each, make the event too "
+            f"large ({exc}); record the details of some findings in a supporting document "
+            "and refer to it",
+            field="evaluation",
+        ) from exc
 
 
 def _check_signer_is_evaluator(evaluation: Evaluation, signer: Signer) -> None:
