@@ -13,6 +13,7 @@ import pytest
 from PIL import Image
 
 from cli_shell import Shell
+from permissions import deny_access
 
 IMAGES = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "images"
 GPS_PHOTO = IMAGES / "jpg" / "gps" / "DSCN0010.jpg"
@@ -145,3 +146,98 @@ def test_an_interrupted_command_says_what_stays_and_exits_130(
     monkeypatch.setattr(_intake, "intake", interrupted)
     assert sh("intake", CASE, str(GPS_PHOTO), "--key", chain["ines"]) == 130
     assert sh.err == "interrupted: everything recorded so far stays recorded\n"
+
+
+def test_inspect_json_escapes_names_that_are_not_utf8(sh: Shell, tmp_path: Path) -> None:
+    name = os.fsdecode(b"caf\xe9.jpg")  # as the shell hands such a name to custody
+    shutil.copy(GPS_PHOTO, tmp_path / name)
+    missing = os.fsdecode(b"gon\xe9.jpg")
+    assert sh("inspect", str(tmp_path / name), str(tmp_path / missing), "--json") == 2
+    found, failed = (json.loads(line) for line in sh.out.splitlines())
+    assert found["file"] == f"{tmp_path}/caf\\xe9.jpg"
+    assert failed["file"] == f"{tmp_path}/gon\\xe9.jpg"
+    assert "gon\\xe9.jpg: cannot open the file" in failed["error"]
+    assert "\\udc" not in sh.out  # no lone surrogates, which strict JSON parsers refuse
+    sh.out.encode("utf-8")
+
+
+def test_inspect_prints_each_time_with_its_own_note(sh: Shell) -> None:
+    assert sh("inspect", str(GPS_PHOTO)) == 0
+    assert "  captured at: 2008-10-22T16:28:39 (camera clock, unverified)\n" in sh.out
+    assert (
+        "  changed at:  2008-11-01T21:15:07 (EXIF DateTime: when the camera or software last "
+        "wrote the file, not the capture time; unverified)\n"
+    ) in sh.out
+    edited = IMAGES / "jpg" / "xmp" / "BlueSquare.jpg"  # only a DateTime: no capture time
+    assert sh("inspect", str(edited)) == 0
+    assert "captured at:" not in sh.out
+    assert "changed at:  2005-09-07T15:09:51 (EXIF DateTime" in sh.out
+    assert sh("inspect", str(edited), "--json") == 0
+    facts = json.loads(sh.out)
+    assert (facts["captured_at"], facts["file_changed_at"]) == (None, "2005-09-07T15:09:51")
+
+
+def test_a_folder_that_cannot_be_read_fails_the_intake(
+    sh: Shell, chain: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "visit"
+    (folder / "locked").mkdir(parents=True)
+    shutil.copy(GPS_PHOTO, folder / "a.jpg")
+    shutil.copy(IMAGES / "jpg" / "Canon_40D.jpg", folder / "locked" / "b.jpg")
+    deny_access(monkeypatch, folder / "locked")
+    assert sh("intake", CASE, str(folder), "--key", chain["ines"], "--workers", "1") == 2
+    assert "failed: visit/locked: cannot read the folder (Permission denied)\n" in sh.out
+    assert "2 files: 1 recorded, 0 already recorded, 1 failed" in sh.out
+
+
+def test_a_tampered_blob_is_repaired_said_and_listed_by_fixity(
+    sh: Shell, chain: dict[str, str]
+) -> None:
+    argv = ["intake", CASE, str(GPS_PHOTO), "--key", chain["ines"]]
+    assert sh(*argv) == 0, sh.err
+    blobs = sh.root / "ledger.blobs"
+    (victim,) = (p for p in (blobs / "sha256").rglob("*") if p.is_file())
+    victim.chmod(0o644)
+    victim.write_bytes(b"tampered with")
+    assert sh(*argv) == 0, sh.err
+    (kept,) = (blobs / "damaged").iterdir()
+    assert (
+        f"repaired: DSCN0010.jpg: its stored copy was damaged and is replaced by this file's "
+        f"bytes (the damaged copy is kept as {kept})\n"
+    ) in sh.out
+    assert "already recorded: DSCN0010.jpg is item F-" in sh.out
+    assert kept.read_bytes() == b"tampered with"
+    assert sh("fixity", "--key", chain["ines"]) == 0, sh.out
+    assert f"  damaged copy kept: {kept}\n" in sh.out
+    assert sh("fixity", "--key", chain["ines"], "--json") == 0
+    assert json.loads(sh.out)["damaged_copies"] == [str(kept)]
+
+
+def test_fixity_names_links_writable_and_unreadable_blobs_without_a_traceback(
+    sh: Shell, chain: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = IMAGES / "jpg" / "orientation"
+    assert sh("intake", CASE, str(folder), "--key", chain["ines"], "--json") == 0, sh.err
+    stored = sorted(p for p in (sh.root / "ledger.blobs" / "sha256").rglob("*") if p.is_file())
+    linked, writable, unreadable = stored[:3]
+    outside = tmp_path / "outside.jpg"
+    outside.write_bytes(linked.read_bytes())
+    linked.unlink()
+    linked.symlink_to(outside)
+    writable.chmod(0o644)
+    deny_access(monkeypatch, unreadable.parent)
+    assert sh("fixity", "--key", chain["ines"]) == 1
+    assert f"  not a regular file: {linked.name} (" in sh.out
+    assert f"  writable: {writable.name} (" in sh.out
+    assert f"  unreadable: {unreadable.name} (" in sh.out
+    assert f"  cannot list: {unreadable.parent} (Permission denied)\n" in sh.out
+    assert "Traceback" not in sh.out + sh.err
+
+
+def test_a_label_beyond_the_bundled_font_names_the_option_to_use(
+    sh: Shell, chain: dict[str, str]
+) -> None:
+    argv = ["item", "add", CASE, "ITEM-2", "--key", chain["ines"], "--description", "Prélèvement"]
+    assert sh(*argv) == 0, sh.err
+    assert sh("label", CASE, "ITEM-2", "--out", str(sh.root / "label.png")) == 2
+    assert "give a font that has them (--font FILE.ttf on the command line" in sh.err

@@ -16,6 +16,7 @@ import pytest
 from custody.errors import InvalidInput, StoreError
 from custody.intake import Algorithm, BlobState, BlobStore, _digests, clean_stale_temporaries
 from fake_streams import DyingStream
+from permissions import deny_access
 
 IMAGES = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "images"
 PHOTO = IMAGES / "jpg" / "gps" / "DSCN0010.jpg"
@@ -50,7 +51,7 @@ def test_the_same_bytes_are_kept_once(store: BlobStore) -> None:
     assert files_under(store.root) == [first.path]  # nothing left in tmp/ either
 
 
-def test_a_damaged_stored_blob_is_replaced_by_good_bytes(store: BlobStore) -> None:
+def test_a_damaged_blob_is_kept_aside_as_evidence_and_replaced(store: BlobStore) -> None:
     first = store.put_file(PHOTO)
     os.chmod(first.path, 0o644)
     first.path.write_bytes(b"damaged on disk")
@@ -59,7 +60,61 @@ def test_a_damaged_stored_blob_is_replaced_by_good_bytes(store: BlobStore) -> No
     assert again.path.read_bytes() == PHOTO.read_bytes()
     assert stat.S_IMODE(again.path.stat().st_mode) == 0o444
     assert store.check(first.digests.sha256).state is BlobState.INTACT
-    assert files_under(store.root) == [again.path]
+    kept = again.damaged_copy
+    assert kept is not None
+    assert kept.parent == store.root / "damaged"
+    assert kept.name.startswith(first.digests.sha256.hex() + "-")
+    assert kept.name.endswith("Z")  # the UTC time it was moved aside
+    assert kept.read_bytes() == b"damaged on disk"
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o444
+    assert files_under(store.root) == [kept, again.path]
+    assert store.damaged_copies() == [kept]
+    assert set(store.unexpected()) == set()
+
+
+def test_an_intact_blob_is_reused_and_nothing_kept_aside(store: BlobStore) -> None:
+    store.put_file(PHOTO)
+    again = store.put_file(PHOTO)
+    assert (again.created, again.repaired, again.damaged_copy) == (False, False, None)
+    assert store.damaged_copies() == []
+
+
+def test_a_link_in_a_blobs_place_is_kept_as_the_link_and_replaced(
+    store: BlobStore, tmp_path: Path
+) -> None:
+    first = store.put_file(PHOTO)
+    elsewhere = tmp_path / "elsewhere.jpg"
+    elsewhere.write_bytes(PHOTO.read_bytes())  # the right bytes, but outside the store
+    first.path.unlink()
+    first.path.symlink_to(elsewhere)
+    again = store.put_file(PHOTO)
+    assert again.damaged_copy is not None
+    assert again.damaged_copy.is_symlink()
+    assert os.readlink(again.damaged_copy) == str(elsewhere)
+    assert stat.S_IMODE(elsewhere.stat().st_mode) == 0o644  # its target left alone
+    assert not again.path.is_symlink()
+    assert store.check(first.digests.sha256).state is BlobState.INTACT
+
+
+def test_concurrent_repairs_keep_one_damaged_copy(store: BlobStore) -> None:
+    data = os.urandom(3 * _digests.CHUNK_SIZE)
+    stored = store.put(io.BytesIO(data))
+    os.chmod(stored.path, 0o644)
+    stored.path.write_bytes(data[:-1] + b"!")
+    kept: list[Path | None] = []
+
+    def put() -> None:
+        kept.append(BlobStore.open(store.root).put(io.BytesIO(data)).damaged_copy)
+
+    threads = [threading.Thread(target=put) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    (copy,) = [path for path in kept if path is not None]
+    assert copy.read_bytes() == data[:-1] + b"!"
+    assert store.damaged_copies() == [copy]
+    assert store.check(stored.digests.sha256).state is BlobState.INTACT
 
 
 def test_concurrent_writers_of_the_same_bytes_leave_one_blob(store: BlobStore) -> None:
@@ -159,10 +214,70 @@ def test_an_unreadable_blob_is_not_called_missing(
     stored = store.put(io.BytesIO(b"evidence"))
 
     def failing_disk(*_: object, **__: object) -> None:
-        raise InvalidInput("cannot read the file (Input/output error)", field=str(stored.path))
+        raise OSError(errno.EIO, "Input/output error")
 
-    monkeypatch.setattr(_blobs, "hash_file", failing_disk)
+    monkeypatch.setattr(_blobs, "hash_stream", failing_disk)
     assert store.check(stored.digests.sha256).state is BlobState.UNREADABLE
+
+
+def test_a_shard_that_cannot_be_searched_is_unreadable_not_a_crash(
+    store: BlobStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stored = store.put(io.BytesIO(b"evidence"))
+    shard = stored.path.parent
+    deny_access(monkeypatch, shard)
+    assert store.check(stored.digests.sha256).state is BlobState.UNREADABLE
+    assert stored.digests.sha256 not in store
+    assert list(store.unlistable()) == [(shard, "Permission denied")]
+    assert list(store.stored()) == []
+
+
+def test_a_shard_without_permissions_is_unreadable(store: BlobStore) -> None:
+    stored = store.put(io.BytesIO(b"evidence"))
+    shard = stored.path.parent
+    shard.chmod(0)
+    try:
+        if os.access(shard, os.X_OK):
+            pytest.skip("this process reads past permissions (root with CAP_DAC_OVERRIDE)")
+        assert store.check(stored.digests.sha256).state is BlobState.UNREADABLE
+        assert stored.digests.sha256 not in store
+        assert list(store.unlistable()) == [(shard, "Permission denied")]
+    finally:
+        shard.chmod(0o755)
+
+
+def test_what_is_not_a_regular_file_is_named_never_followed(
+    store: BlobStore, tmp_path: Path
+) -> None:
+    good = store.put(io.BytesIO(b"good bytes"))
+    elsewhere = tmp_path / "copy"
+    elsewhere.write_bytes(b"good bytes")  # a link to the same bytes is no stored blob
+    good.path.unlink()
+    good.path.symlink_to(elsewhere)
+    dangling = store.put(io.BytesIO(b"dangling"))
+    dangling.path.unlink()
+    dangling.path.symlink_to(tmp_path / "nowhere")
+    folder = store.put(io.BytesIO(b"folder"))
+    folder.path.unlink()
+    folder.path.mkdir()
+    pipe = store.put(io.BytesIO(b"pipe"))
+    pipe.path.unlink()
+    os.mkfifo(pipe.path)  # opening it for reading must not wait for a writer
+    for blob in (good, dangling, folder, pipe):
+        check = store.check(blob.digests.sha256)
+        assert (check.state, check.found) == (BlobState.NOT_REGULAR, None)
+        assert blob.digests.sha256 not in store
+
+
+def test_a_blob_writable_again_is_named(store: BlobStore) -> None:
+    stored = store.put(io.BytesIO(b"evidence"))
+    os.chmod(stored.path, 0o644)
+    check = store.check(stored.digests.sha256)
+    assert check.state is BlobState.WRITABLE
+    assert check.found is not None
+    assert check.found.sha256 == stored.digests.sha256
+    again = store.put(io.BytesIO(b"evidence"))  # its bytes are right: not replaced
+    assert (again.created, again.damaged_copy) == (False, None)
 
 
 def test_folders_of_derived_copies_left_by_a_crash_go(store: BlobStore) -> None:

@@ -17,7 +17,7 @@ from PIL import ExifTags, Image, TiffImagePlugin
 
 from custody import encoding
 from custody.errors import InvalidInput
-from custody.intake._exif import ExifFacts, GpsFix, read_exif
+from custody.intake._exif import FILE_CHANGED_NOTE, ExifFacts, GpsFix, read_exif
 from custody.intake._facts import Fact, FactSource
 
 IMAGES = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "images"
@@ -42,11 +42,14 @@ EXIFTOOL_TAGS = [
     "-GPSLongitude",
     "-GPSAltitude",
 ]
-TIME_TAGS = [
+# exiftool's meaning: DateTimeOriginal and CreateDate are when the picture was taken;
+# ModifyDate (IFD0 DateTime) is "the date/time of the last file modification", never a
+# capture time.
+CAPTURE_TAGS = [
     ("DateTimeOriginal", "SubSecTimeOriginal", "OffsetTimeOriginal"),
     ("CreateDate", "SubSecTimeDigitized", "OffsetTimeDigitized"),
-    ("ModifyDate", "SubSecTime", "OffsetTime"),
 ]
+CHANGED_TAGS = [("ModifyDate", "SubSecTime", "OffsetTime")]
 
 
 def sample_id(path: Path) -> str:
@@ -68,9 +71,9 @@ def exiftool_report() -> dict[str, dict[str, Any]]:
     return {sample_id(Path(entry["SourceFile"])): entry for entry in json.loads(run.stdout)}
 
 
-def expected_capture_time(entry: dict[str, Any]) -> str | None:
-    """The capture time exiftool's values give under custody's rules (see ExifFacts)."""
-    for date_tag, subsec_tag, offset_tag in TIME_TAGS:
+def expected_time(entry: dict[str, Any], time_tags: list[tuple[str, str, str]]) -> str | None:
+    """The first time exiftool's values give among ``time_tags``, as custody writes times."""
+    for date_tag, subsec_tag, offset_tag in time_tags:
         text = str(entry.get(date_tag, "")).strip()
         if not text or set(text) <= set("0: "):
             continue
@@ -93,7 +96,8 @@ def test_capture_time_make_model_and_gps_agree_with_exiftool(
     entry = exiftool_report[sample_id(path)]
     facts = read_exif(path)
 
-    assert facts.captured_at == expected_capture_time(entry)
+    assert facts.captured_at == expected_time(entry, CAPTURE_TAGS)
+    assert facts.file_changed_at == expected_time(entry, CHANGED_TAGS)
     assert facts.make == entry.get("Make")
     assert facts.model == entry.get("Model")
     if "GPSLatitude" in entry:
@@ -208,12 +212,43 @@ def test_garbage_times_are_named_and_skipped(tmp_path: Path) -> None:
     )
     facts = read_exif(path)
 
-    assert facts.captured_at == "2008-10-22T16:29:49"
-    assert facts.captured_at_tag == "DateTime"
+    assert (facts.captured_at, facts.captured_at_tag) == (None, None)
+    assert facts.file_changed_at == "2008-10-22T16:29:49"
     assert facts.problem is not None
     assert "DateTimeOriginal" in facts.problem
     assert "DateTimeDigitized" in facts.problem
-    assert "not the capture time" in (facts.facts()["captured_at"].note or "")
+
+
+def test_the_time_a_file_was_last_written_is_never_its_capture_time(tmp_path: Path) -> None:
+    # What an editing program leaves: only IFD0 DateTime, set when it saved the file.
+    path = write_jpeg(
+        tmp_path / "edited.jpg",
+        ifd0={0x0132: "2024:02:29 08:15:00"},
+        exif={0x9290: "25", 0x9010: "+01:00", 0x9011: "-05:00"},
+    )
+    facts = read_exif(path)
+
+    assert facts.captured_at is None
+    assert facts.utc_offset is None  # OffsetTimeOriginal belongs to no time here
+    assert facts.file_changed_at == "2024-02-29T08:15:00.25+01:00"
+    recorded = facts.facts()
+    assert "captured_at" not in recorded
+    assert recorded["file_changed_at"] == Fact(
+        "2024-02-29T08:15:00.25+01:00", FactSource.FILE, FILE_CHANGED_NOTE
+    )
+    assert "not the capture time" in FILE_CHANGED_NOTE
+    assert "unverified" in FILE_CHANGED_NOTE
+
+
+def test_a_bad_last_written_time_is_named(tmp_path: Path) -> None:
+    path = write_jpeg(
+        tmp_path / "bad.jpg", ifd0={0x0132: "soon"}, exif={0x9003: "2008:10:22 16:29:49"}
+    )
+    facts = read_exif(path)
+
+    assert facts.captured_at == "2008-10-22T16:29:49"
+    assert facts.file_changed_at is None
+    assert facts.problem == "DateTime 'soon' is not an EXIF date and time"
 
 
 def test_facts_are_labelled_as_coming_from_the_file() -> None:
@@ -371,8 +406,9 @@ def exif_facts(draw: st.DrawFn) -> ExifFacts:
         captured_at=None if time is None else time + (offset or ""),
         captured_at_tag=None
         if time is None
-        else draw(st.sampled_from(["DateTime", "DateTimeOriginal"])),
+        else draw(st.sampled_from(["DateTimeDigitized", "DateTimeOriginal"])),
         utc_offset=None if time is None else offset,
+        file_changed_at=draw(st.none() | st.datetimes().map(lambda t: t.isoformat())),
         make=draw(optional_text),
         model=draw(optional_text),
         lens=draw(optional_text),
@@ -469,9 +505,17 @@ def test_from_dict_leaves_its_input_alone() -> None:
         ({"gps": {"lat_e7": 1.0, "lon_e7": 2}}, "lat_e7"),
         ({"gps": {"lat_e7": 1, "lon_e7": 2, "alt": 3}}, "gps"),
         ({"raw": {"Image Make": 1.5}}, "raw.Image Make"),
-        ({"captured_at": "2008-10-22 16:29:49", "captured_at_tag": "DateTime"}, "captured_at"),
-        ({"captured_at": "2008-10-22T16:29:49+02:00", "captured_at_tag": "DateTime"}, "utc_offset"),
+        (
+            {"captured_at": "2008-10-22 16:29:49", "captured_at_tag": "DateTimeOriginal"},
+            "captured_at",
+        ),
+        (
+            {"captured_at": "2008-10-22T16:29:49+02:00", "captured_at_tag": "DateTimeOriginal"},
+            "utc_offset",
+        ),
         ({"captured_at": "2008-10-22T16:29:49"}, "captured_at_tag"),
+        ({"captured_at": "2008-10-22T16:29:49", "captured_at_tag": "DateTime"}, "captured_at_tag"),
+        ({"file_changed_at": "2008:10:22 16:29:49"}, "file_changed_at"),
         ({"problem": "two\nlines"}, "problem"),
     ],
 )

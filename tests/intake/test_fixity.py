@@ -20,6 +20,7 @@ from custody.ledger import Ledger
 from custody.model import EventBody, EventType
 from custody.testing import Cast, record_sample_case
 from custody.verify import verify_ledger
+from permissions import deny_access
 
 IMAGES = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "images"
 
@@ -103,3 +104,61 @@ def test_without_a_signer_nothing_is_recorded(
     assert report.ok
     assert report.recorded == ()
     assert ledger.size == size
+
+
+def test_an_unreadable_shard_is_reported_not_a_crash(
+    ledger: Ledger,
+    cast: Cast,
+    blobs: BlobStore,
+    items: list[FileResult],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    shard = blobs.path_of(digest(items[0])).parent
+    deny_access(monkeypatch, shard)
+    report = audit_fixity(ledger, blobs, signer=cast.analyst)
+    assert not report.ok
+    states = {f.sha256: f.state for f in report.findings}
+    assert states[digest(items[0])] is BlobState.UNREADABLE
+    assert report.unlistable == ((str(shard), "Permission denied"),)
+    assert report.to_dict()["unlistable"] == [{"path": str(shard), "why": "Permission denied"}]
+    details = ledger.events("CASE-1", str(items[0].item))[-1].event.body.details
+    assert dict(details) == {"fixity": "unreadable"}
+
+
+def test_links_are_never_followed_and_writable_blobs_are_named(
+    ledger: Ledger, cast: Cast, blobs: BlobStore, items: list[FileResult], tmp_path: Path
+) -> None:
+    linked, writable = items[0], items[1]
+    outside = tmp_path / "outside.jpg"
+    path = blobs.path_of(digest(linked))
+    outside.write_bytes(path.read_bytes())  # the right bytes, somewhere anyone can change
+    path.unlink()
+    path.symlink_to(outside)
+    blobs.path_of(digest(writable)).chmod(0o644)
+    report = audit_fixity(ledger, blobs, signer=cast.analyst)
+    assert not report.ok
+    states = {f.sha256: f.state for f in report.findings}
+    assert states[digest(linked)] is BlobState.NOT_REGULAR
+    assert states[digest(writable)] is BlobState.WRITABLE
+    for result, state in ((linked, "not a regular file"), (writable, "writable")):
+        details = ledger.events("CASE-1", str(result.item))[-1].event.body.details
+        assert dict(details) == {"fixity": state}
+    assert sorted(p["state"] for p in report.to_dict()["problems"]) == [
+        "not a regular file",
+        "writable",
+    ]
+
+
+def test_damaged_copies_kept_by_intake_are_listed(
+    ledger: Ledger, cast: Cast, blobs: BlobStore, items: list[FileResult]
+) -> None:
+    victim = blobs.path_of(digest(items[0]))
+    victim.chmod(0o644)
+    victim.write_bytes(b"tampered with")
+    again: list[FileResult] = []
+    folder = IMAGES / "jpg" / "orientation"
+    intake(ledger, blobs, "CASE-1", [folder], cast.investigator, on_result=again.append)
+    report = audit_fixity(ledger, blobs)
+    assert report.ok  # repaired: every blob is intact again
+    assert report.damaged_copies == (again[0].damaged_copy,)
+    assert report.to_dict()["damaged_copies"] == [again[0].damaged_copy]

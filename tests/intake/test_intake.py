@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
 import struct
 import subprocess
 import sys
+import threading
 import time
+from concurrent.futures.process import BrokenProcessPool
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image, TiffImagePlugin
@@ -31,6 +35,7 @@ from custody.ledger import Ledger
 from custody.model import DigitalItem
 from custody.testing import SAMPLE_TIME, Cast, record_sample_case
 from custody.verify import verify_ledger
+from permissions import deny_access
 
 IMAGES = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "images"
 RUNNER = Path(__file__).with_name("intake_runner.py")
@@ -252,6 +257,44 @@ def test_a_worker_that_dies_fails_its_file_only(
     assert verify_ledger(opened).ok
 
 
+def test_a_pool_found_broken_when_given_work_loses_no_file(
+    opened: Ledger, blobs: BlobStore, cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from custody.intake import _intake
+
+    real_pool = _intake.worker_pool
+    broke: list[bool] = []
+
+    class BreaksOnce:
+        """A pool that a worker's death has broken by the time its third job is given."""
+
+        def __init__(self, workers: int) -> None:
+            self._pool = real_pool(workers)
+            self._given = 0
+
+        def __enter__(self) -> BreaksOnce:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self._pool.shutdown()
+
+        def submit(self, *call: Any) -> Any:
+            self._given += 1
+            if self._given == 3 and not broke:
+                broke.append(True)
+                raise BrokenProcessPool("a process in the pool was terminated abruptly")
+            return self._pool.submit(*call)
+
+    monkeypatch.setattr(_intake, "worker_pool", BreaksOnce)
+    results = take(opened, blobs, cast, IMAGES / "jpg", workers=2)
+    assert broke
+    files = [p for p in (IMAGES / "jpg").rglob("*") if p.is_file()]
+    assert sorted(r.source for r in results) == sorted(
+        p.relative_to(IMAGES).as_posix() for p in files
+    )
+    assert {r.outcome for r in results} == {Outcome.RECORDED}
+
+
 def test_a_reader_library_failing_on_a_file_fails_that_file_only(
     opened: Ledger, blobs: BlobStore, cast: Cast, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -342,3 +385,180 @@ def test_a_claimed_time_is_recorded_for_every_file(
     for result in results:
         assert result.item is not None
         assert opened.events("CASE-1", result.item)[0].event.body.time == claimed
+
+
+def test_a_folder_that_cannot_be_listed_is_reported_not_skipped(
+    opened: Ledger, blobs: BlobStore, cast: Cast, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "visit"
+    (folder / "locked").mkdir(parents=True)
+    (folder / "open").mkdir()
+    (folder / "a.jpg").write_bytes(b"a")
+    (folder / "locked" / "b.jpg").write_bytes(b"b")
+    (folder / "open" / "c.jpg").write_bytes(b"c")
+    deny_access(monkeypatch, folder / "locked")
+    results = Results()
+    summary = intake(opened, blobs, "CASE-1", [folder], cast.investigator, on_result=results)
+    outcomes = {r.source: (r.outcome, r.problem) for r in results.seen}
+    assert outcomes == {
+        "visit/a.jpg": (Outcome.RECORDED, None),
+        "visit/locked": (Outcome.FAILED, "cannot read the folder (Permission denied)"),
+        "visit/open/c.jpg": (Outcome.RECORDED, None),
+    }
+    assert (summary.recorded, summary.failed) == (2, 1)
+
+
+def test_a_given_folder_that_cannot_be_listed_is_reported(
+    opened: Ledger, blobs: BlobStore, cast: Cast, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "visit"
+    folder.mkdir()
+    (folder / "a.jpg").write_bytes(b"a")
+    deny_access(monkeypatch, folder)
+    results = take(opened, blobs, cast, folder)
+    assert [(r.source, r.outcome, r.problem) for r in results] == [
+        ("visit", Outcome.FAILED, "cannot read the folder (Permission denied)")
+    ]
+
+
+def test_a_folder_without_permissions_is_reported(
+    opened: Ledger, blobs: BlobStore, cast: Cast, tmp_path: Path
+) -> None:
+    folder = tmp_path / "visit"
+    (folder / "locked").mkdir(parents=True)
+    (folder / "locked" / "b.jpg").write_bytes(b"b")
+    (folder / "locked").chmod(0)
+    try:
+        if os.access(folder / "locked", os.R_OK):
+            pytest.skip("this process reads past permissions (root with CAP_DAC_OVERRIDE)")
+        results = take(opened, blobs, cast, folder)
+    finally:
+        (folder / "locked").chmod(0o755)
+    assert [(r.source, r.outcome, r.problem) for r in results] == [
+        ("visit/locked", Outcome.FAILED, "cannot read the folder (Permission denied)")
+    ]
+
+
+@pytest.mark.parametrize("kind", [str, bytes, Path])
+def test_a_single_path_is_one_path_not_a_sequence_of_characters(
+    opened: Ledger,
+    blobs: BlobStore,
+    cast: Cast,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    kind: type,
+) -> None:
+    monkeypatch.chdir(tmp_path)  # a relative name: read by character, it names nothing
+    shutil.copy(IMAGES / "jpg" / "Canon_40D.jpg", tmp_path / "photo")
+    path = os.fsencode("photo") if kind is bytes else kind("photo")
+    results = Results()
+    summary = intake(opened, blobs, "CASE-1", path, cast.investigator, on_result=results)
+    assert [(r.source, r.outcome) for r in results.seen] == [("photo", Outcome.RECORDED)]
+    assert summary.files == 1
+
+
+def test_a_tampered_blob_is_kept_aside_and_the_repair_reported(
+    opened: Ledger, blobs: BlobStore, cast: Cast
+) -> None:
+    photo = IMAGES / "jpg" / "Canon_40D.jpg"
+    (first,) = take(opened, blobs, cast, photo)
+    assert first.report is not None
+    stored = blobs.path_of(first.report.digests.sha256)
+    stored.chmod(0o644)
+    stored.write_bytes(b"tampered with")
+    (again,) = take(opened, blobs, cast, photo)
+    assert again.outcome is Outcome.ALREADY_RECORDED
+    assert again.damaged_copy is not None
+    assert Path(again.damaged_copy).read_bytes() == b"tampered with"
+    assert again.to_json()["damaged_copy"] == again.damaged_copy
+    assert stored.read_bytes() == photo.read_bytes()
+    (third,) = take(opened, blobs, cast, photo)
+    assert third.damaged_copy is None  # intact now: nothing more to repair
+    assert "damaged_copy" not in third.to_json()
+
+
+def test_files_recorded_meanwhile_by_another_intake_are_already_recorded(
+    opened: Ledger, blobs: BlobStore, cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from custody.intake import _intake
+
+    folder = IMAGES / "jpg" / "orientation"
+    examine = _intake.examine
+    other: list[FileResult] = []
+    started = threading.Event()
+
+    def other_intake_meanwhile(path: object, digests: object, **kwargs: object) -> object:
+        if str(kwargs["source"]).endswith("landscape_8.jpg") and not started.is_set():
+            # Three files of this batch are drafted, not yet appended: another intake of
+            # the same folder records them all now.
+            started.set()
+            with Ledger.open(opened.store.location) as second:
+                other.extend(take(second, blobs, cast, folder))
+        return examine(path, digests, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_intake, "examine", other_intake_meanwhile)
+    results = take(opened, blobs, cast, folder, workers=1, batch_files=4)
+    assert [r.outcome for r in other] == [Outcome.RECORDED] * 4
+    assert [r.outcome for r in results] == [Outcome.ALREADY_RECORDED] * 4
+    assert [r.item for r in results] == [r.item for r in other]
+    assert all(r.log_index is None for r in results)
+    _assert_each_item_acquired_once(opened)
+
+
+def test_two_intakes_of_one_folder_at_once_fail_nothing(
+    opened: Ledger, blobs: BlobStore, cast: Cast, tmp_path: Path
+) -> None:
+    folder = tmp_path / "visit"
+    folder.mkdir()
+    for number in range(60):
+        (folder / f"{number:02}.bin").write_bytes(b"file %d" % number)
+    start = threading.Barrier(2)
+    outcomes: list[list[Outcome]] = []
+
+    def run() -> None:
+        with Ledger.open(opened.store.location) as mine:
+            start.wait()
+            results = take(mine, blobs, cast, folder, workers=1, batch_files=3)
+        outcomes.append([r.outcome for r in results])
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [len(seen) for seen in outcomes] == [60, 60]
+    assert Outcome.FAILED not in outcomes[0] + outcomes[1]
+    assert (outcomes[0] + outcomes[1]).count(Outcome.RECORDED) == 60
+    _assert_each_item_acquired_once(opened)
+
+
+def _assert_each_item_acquired_once(ledger: Ledger) -> None:
+    for item in ledger.items("CASE-1"):
+        if isinstance(item, DigitalItem):
+            events = ledger.events("CASE-1", item.reference)
+            assert [e.event.type.value for e in events] == ["acquired"]
+    assert verify_ledger(ledger).ok
+
+
+class Results:
+    """Collects the results an intake reports."""
+
+    def __init__(self) -> None:
+        self.seen: list[FileResult] = []
+
+    def __call__(self, result: FileResult) -> None:
+        self.seen.append(result)
+
+
+def test_json_lines_escape_names_in_problems_too(
+    opened: Ledger, blobs: BlobStore, cast: Cast, tmp_path: Path
+) -> None:
+    folder = tmp_path / "visit"
+    folder.mkdir()
+    os.mkfifo(folder / os.fsdecode(b"pipe-\xe9"))
+    (result,) = take(opened, blobs, cast, folder)
+    assert result.outcome is Outcome.FAILED
+    line = result.to_json()
+    assert line["file"] == "visit/pipe-\\xe9"
+    assert "pipe-\\xe9: is not a regular file" in line["problem"]
+    assert "\\udc" not in json.dumps(line)

@@ -44,9 +44,11 @@ def inspect(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
             report = inspect_file(path, algorithms)
         except CustodyError as exc:  # one unreadable file does not hide the others
             failed += 1
-            problem = {"file": path, "error": str(exc)}
-            shown = f"{recorded_name(path)}: error: {recorded_name(str(exc))}"
-            print(json.dumps(problem) if args.json else shown, file=out)
+            # Escaped as intake escapes names: a name that is not UTF-8 would otherwise
+            # reach the JSON as a lone surrogate, which strict parsers refuse.
+            name, error = recorded_name(path), recorded_name(str(exc))
+            line = json.dumps({"file": name, "error": error})
+            print(line if args.json else f"{name}: error: {error}", file=out)
             continue
         if args.json:
             print(json.dumps(report.to_json()), file=out)
@@ -71,7 +73,10 @@ def intake_files(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
             progress.advance()
             if args.json:
                 print(json.dumps(result.to_json()), file=out, flush=True)
-            elif result.outcome is not Outcome.RECORDED:
+                return
+            if result.damaged_copy is not None:
+                print(_repair_line(result), file=out)
+            if result.outcome is not Outcome.RECORDED:
                 print(_result_line(result), file=out)
 
         summary = intake(
@@ -180,16 +185,24 @@ def _result_line(result: FileResult) -> str:
     return f"already recorded: {result.source} is item {result.item}"
 
 
+def _repair_line(result: FileResult) -> str:
+    kept = recorded_name(str(result.damaged_copy))
+    return (
+        f"repaired: {result.source}: its stored copy was damaged and is replaced by this "
+        f"file's bytes (the damaged copy is kept as {kept})"
+    )
+
+
 def _inspect_lines(facts: dict[str, Any]) -> list[str]:
-    lines = [recorded_name(facts["file"])]
+    lines = [facts["file"]]  # escaped already
     lines.append(f"  size:        {facts['size']} bytes")
     lines += [f"  {name + ':':<12} {value}" for name, value in facts["hashes"].items()]
     shown = {
         "media type": facts["media_type"],
         "dimensions": f"{facts['width']} x {facts['height']}" if facts["width"] else None,
         "decodes": facts["decodes"] + (f" ({facts['problem']})" if facts["problem"] else ""),
-        "captured at": facts["captured_at"]
-        and f"{facts['captured_at']} (camera clock, unverified)",
+        "captured at": _with_note(facts["facts"].get("captured_at")),
+        "changed at": _with_note(facts["facts"].get("file_changed_at")),
         "make": facts["make"],
         "model": facts["model"],
         "gps": facts["gps"] and f"{facts['gps']['lat']:.6f}, {facts['gps']['lon']:.6f}",
@@ -198,6 +211,14 @@ def _inspect_lines(facts: dict[str, Any]) -> list[str]:
     lines += [f"  {name + ':':<12} {value}" for name, value in shown.items() if value]
     lines.append(f"  raw tags:    {len(facts['raw_tags'])}")
     return lines
+
+
+def _with_note(fact: dict[str, Any] | None) -> str | None:
+    """A fact's value followed by its own note, which says what kind of claim it is."""
+    if fact is None:
+        return None
+    note = fact.get("note")
+    return f"{fact['value']} ({note})" if note else str(fact["value"])
 
 
 def _fixity_lines(report: FixityReport) -> list[str]:
@@ -210,6 +231,8 @@ def _fixity_lines(report: FixityReport) -> list[str]:
         holders = ", ".join(f"{ref.case}/{ref.item}" for ref in finding.items)
         lines.append(f"  {finding.state.value}: {finding.sha256.hex()} ({holders})")
     lines += [f"  unexpected: {path}" for path in report.unexpected]
+    lines += [f"  cannot list: {path} ({why})" for path, why in report.unlistable]
+    lines += [f"  damaged copy kept: {path}" for path in report.damaged_copies]
     if report.recorded:
         lines.append(f"recorded the audit as {len(report.recorded)} accessed events")
     for ref, why in report.not_recorded:

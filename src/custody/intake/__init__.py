@@ -39,9 +39,9 @@ from custody.intake._intake import (
     Outcome,
     intake,
     item_reference,
-    recorded_name,
 )
 from custody.intake._labels import evidence_label, write_label
+from custody.intake._names import recorded_name
 from custody.intake._recording import derive_item, item_label
 
 __all__ = [

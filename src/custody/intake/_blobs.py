@@ -4,12 +4,18 @@ Layout under the store's root directory::
 
     sha256/ab/ab12...ef    one read-only file per distinct content, named by its SHA-256
     tmp/                   files being written, each locked by its writer until published
+    damaged/               damaged blobs that good copies replaced, kept as evidence
 
 A blob becomes visible only when complete: its bytes are written to ``tmp/`` while they
 are hashed, synced to disk, made read-only and then hard-linked under their digest. A hard
 link never replaces an existing file, so the same bytes are never kept twice, and a writer
 killed half-way leaves only a file in ``tmp/``, which the next writer removes once no
 process holds its lock.
+
+A blob whose bytes no longer match its name was changed by something other than custody:
+that is evidence of tampering or of a failing disk. When the same file is stored again, the
+damaged blob is moved to ``damaged/`` (named by its digest and the UTC time it was moved,
+made read-only) and the good copy takes its place; nothing is ever deleted.
 """
 
 from __future__ import annotations
@@ -20,9 +26,11 @@ import fcntl
 import os
 import re
 import shutil
+import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO, cast
 
@@ -30,12 +38,17 @@ import attrs
 
 from custody._fs import reading_regular_file, sync_directory
 from custody.errors import InvalidInput, StoreError
-from custody.intake._digests import Algorithm, Digests, Readable, hash_file, hash_stream
+from custody.intake._digests import Algorithm, Digests, Readable, hash_stream
 
 _BLOBS = "sha256"
 _TEMPORARY = "tmp"
+_DAMAGED = "damaged"
 _BLOB_NAME = re.compile(r"[0-9a-f]{64}")
 _READ_ONLY = 0o444
+_WRITE_BITS = 0o222
+# O_NOFOLLOW: a blob is never reached through a link. O_NONBLOCK: a pipe put in a blob's
+# place cannot make opening it wait for a writer.
+_OPEN_BLOB = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 #: While copying, start writeback to disk every so often, so the disk works while the rest
 #: is hashed instead of all at the end.
 SYNC_EVERY = 16 << 20
@@ -49,23 +62,35 @@ class StoredBlob:
         digests: size and digests of the bytes stored.
         path: the blob's path in the store.
         created: false if the store already held these bytes (nothing was written twice).
-        repaired: true if the store held a damaged blob under this name, which the new
-            bytes replaced.
+        damaged_copy: set if the store held a damaged blob under this name (bytes that no
+            longer match it, or no regular file at all): the new bytes took its place and
+            it was kept here, under ``damaged/``.
     """
 
     digests: Digests
     path: Path
     created: bool
-    repaired: bool = False
+    damaged_copy: Path | None = None
+
+    @property
+    def repaired(self) -> bool:
+        """Whether a damaged blob was replaced by these bytes (and kept aside)."""
+        return self.damaged_copy is not None
 
 
 class BlobState(enum.StrEnum):
     """What a fixity check found for one blob."""
 
-    INTACT = "intact"  # present, and its bytes still hash to its name
+    INTACT = "intact"  # present, read-only, and its bytes still hash to its name
     CHANGED = "changed"  # present, but its bytes hash to something else
     MISSING = "missing"  # expected but not there
     UNREADABLE = "unreadable"  # there, but it cannot be read (permissions, I/O errors)
+    NOT_REGULAR = "not a regular file"  # a link, folder, pipe or device; never followed
+    WRITABLE = "writable"  # its bytes match, but it is no longer read-only
+
+
+#: States in which the blob's bytes are the right ones (the store may trust and reuse it).
+_SOUND = frozenset({BlobState.INTACT, BlobState.WRITABLE})
 
 
 @attrs.frozen
@@ -110,7 +135,13 @@ class BlobStore:
         return self.root / _BLOBS / name[:2] / name
 
     def __contains__(self, sha256: object) -> bool:
-        return isinstance(sha256, bytes) and self.path_of(sha256).is_file()
+        """Whether a regular file lies under this digest (not checked; see :meth:`check`)."""
+        if not isinstance(sha256, bytes):
+            return False
+        try:
+            return stat.S_ISREG(os.lstat(self.path_of(sha256)).st_mode)
+        except OSError:  # missing, or in a folder that cannot be searched
+            return False
 
     def put(
         self,
@@ -130,19 +161,20 @@ class BlobStore:
         fd, temporary = self._new_temporary()
         try:
             digests = self._copy(source, fd, algorithms, on_chunk)
-            created, repaired = self._publish(temporary, digests.sha256)
+            created, damaged_copy = self._publish(temporary, digests.sha256)
         finally:
             os.close(fd)  # releases the lock
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)
-        return StoredBlob(digests, self.path_of(digests.sha256), created, repaired)
+        return StoredBlob(digests, self.path_of(digests.sha256), created, damaged_copy)
 
     def adopt(self, path: Path, sha256: bytes) -> bool:
         """Store a complete, synced file written under ``tmp/`` whose SHA-256 its writer
         computed while writing it, by linking it in rather than copying it.
 
         The file is made read-only and linked under its digest (or, as in :meth:`put`, a
-        damaged blob of that name is replaced); ``path`` itself is then removed.
+        damaged blob of that name is kept aside and replaced); ``path`` itself is then
+        removed.
 
         Returns:
             Whether the store did not hold these bytes before.
@@ -200,15 +232,26 @@ class BlobStore:
         *,
         on_chunk: Callable[[int], None] | None = None,
     ) -> BlobCheck:
-        """Re-hash one blob and say whether its bytes still match its name."""
-        path = self.path_of(sha256)
-        if not path.is_file():
-            return BlobCheck(sha256, BlobState.MISSING)
-        try:
-            found = hash_file(path, algorithms, on_chunk=on_chunk)
-        except InvalidInput:
-            return BlobCheck(sha256, BlobState.UNREADABLE)
-        state = BlobState.INTACT if found.sha256 == sha256 else BlobState.CHANGED
+        """Re-hash one blob and say whether its bytes still match its name.
+
+        The blob is never followed: a symbolic link, folder, pipe or device in its place is
+        :attr:`BlobState.NOT_REGULAR`, whatever it points to. A blob whose bytes match but
+        that can be written again (blobs are stored read-only) is :attr:`BlobState.WRITABLE`.
+        A blob that cannot be opened or read, or that lies in a folder that cannot be
+        searched, is :attr:`BlobState.UNREADABLE`. Never raises for what it finds.
+        """
+        opened = _open_blob(self.path_of(sha256))
+        if isinstance(opened, BlobState):
+            return BlobCheck(sha256, opened)
+        blob, mode = opened
+        with blob:
+            try:
+                found = hash_stream(cast(Readable, blob), algorithms, on_chunk=on_chunk)
+            except OSError:  # an I/O error half-way
+                return BlobCheck(sha256, BlobState.UNREADABLE)
+        if found.sha256 != sha256:
+            return BlobCheck(sha256, BlobState.CHANGED, found)
+        state = BlobState.WRITABLE if mode & _WRITE_BITS else BlobState.INTACT
         return BlobCheck(sha256, state, found)
 
     def stored(self) -> Iterator[bytes]:
@@ -223,9 +266,38 @@ class BlobStore:
             if name is None:
                 yield path
 
-    def _walk(self) -> Iterator[tuple[Path, bytes | None]]:
+    def unlistable(self) -> Iterator[tuple[Path, str]]:
+        """Folders of the blob tree that cannot be listed, each with the reason.
+
+        What such a folder holds is in neither :meth:`stored` nor :meth:`unexpected`; a
+        fixity audit reports these folders so that nothing goes unchecked unsaid.
+        """
+        errors: list[OSError] = []
+        for _ in self._walk(on_error=errors.append):
+            pass
+        for error in errors:
+            yield Path(os.fsdecode(error.filename)), error.strerror or str(error)
+
+    def damaged_copies(self) -> list[Path]:
+        """The damaged blobs kept under ``damaged/`` when good copies replaced them, sorted.
+
+        Each is named by the digest it was stored under and the UTC time it was moved.
+
+        Raises:
+            StoreError: ``damaged/`` exists but cannot be listed.
+        """
+        try:
+            return sorted(Path(entry.path) for entry in os.scandir(self.root / _DAMAGED))
+        except FileNotFoundError:
+            return []
+        except OSError as exc:
+            raise StoreError(f"cannot list {self.root / _DAMAGED}: {exc.strerror}") from exc
+
+    def _walk(
+        self, on_error: Callable[[OSError], None] | None = None
+    ) -> Iterator[tuple[Path, bytes | None]]:
         blobs = self.root / _BLOBS
-        for directory, _, files in os.walk(blobs):
+        for directory, _, files in os.walk(blobs, onerror=on_error):
             shard = Path(directory)
             for file_name in sorted(files):
                 placed = shard.parent == blobs and file_name[:2] == shard.name
@@ -261,24 +333,52 @@ class BlobStore:
             raise StoreError(f"cannot write to the blob store {self.root}: {exc.strerror}") from exc
         return digests
 
-    def _publish(self, temporary: str, sha256: bytes) -> tuple[bool, bool]:
-        """Link the synced copy under its digest; return (created, repaired)."""
+    def _publish(self, temporary: str, sha256: bytes) -> tuple[bool, Path | None]:
+        """Link the synced copy under its digest.
+
+        Returns:
+            Whether the blob was created, and where a damaged blob it replaced was kept.
+        """
         final = self.path_of(sha256)
-        created = repaired = False
+        created, damaged_copy = False, None
         try:
             _make_directory(final.parent)
             os.link(temporary, final)
             created = True
         except FileExistsError:
             # Stored already, by an earlier intake or a concurrent writer: trust it only
-            # if its bytes still match their name, or replace it with the good copy.
-            if self.check(sha256).state is not BlobState.INTACT:
-                os.replace(temporary, final)
-                repaired = True
+            # if its bytes still match their name; otherwise keep it and put the good
+            # copy in its place.
+            if self.check(sha256).state not in _SOUND:
+                damaged_copy = self._replace_damaged(temporary, sha256)
         except OSError as exc:
             raise StoreError(f"cannot store blob {sha256.hex()}: {exc.strerror}") from exc
         sync_directory(final.parent)  # also makes a concurrent writer's link durable
-        return created, repaired
+        return created, damaged_copy
+
+    def _replace_damaged(self, temporary: str, sha256: bytes) -> Path | None:
+        """Keep the damaged blob under ``damaged/``, read-only, and put the good copy in its
+        place; return where it was kept (``None`` if a concurrent writer did it first).
+
+        Repairs hold a lock on ``damaged/`` and look again once they have it, so two
+        writers never both move a blob aside (the second would move the good copy).
+        """
+        final = self.path_of(sha256)
+        kept_in = self.root / _DAMAGED
+        try:
+            _make_directory(kept_in)
+            with _locked_directory(kept_in):
+                if self.check(sha256).state in _SOUND:
+                    return None
+                kept = kept_in / f"{sha256.hex()}-{_utc_stamp()}"
+                _keep_aside(final, kept)
+                os.replace(temporary, final)
+                sync_directory(kept_in)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot replace the damaged blob {sha256.hex()}: {exc.strerror or exc}"
+            ) from exc
+        return kept
 
     def _clean_temporaries_once(self) -> None:
         if not self._temporaries_cleaned:
@@ -294,6 +394,59 @@ def _make_directories(root: Path) -> None:
         raise StoreError(f"cannot create the blob store {root}: {exc.strerror}") from exc
     sync_directory(root)
     sync_directory(root.parent)
+
+
+def _open_blob(path: Path) -> tuple[BinaryIO, int] | BlobState:
+    """The blob at ``path`` open for reading, with its mode; or the state saying why not."""
+    try:
+        fd = os.open(path, _OPEN_BLOB)
+    except (FileNotFoundError, NotADirectoryError):
+        return BlobState.MISSING
+    except OSError:
+        return _unopenable_state(path)
+    try:
+        mode = os.fstat(fd).st_mode
+    except OSError:
+        os.close(fd)
+        return BlobState.UNREADABLE
+    if not stat.S_ISREG(mode):  # looked at on what was opened: nothing swapped in meanwhile
+        os.close(fd)
+        return BlobState.NOT_REGULAR
+    return os.fdopen(fd, "rb", buffering=0), mode
+
+
+def _unopenable_state(path: Path) -> BlobState:
+    """What lies at a blob path that could not be opened without following links."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:  # a folder on the way that cannot be searched
+        return BlobState.UNREADABLE
+    return BlobState.UNREADABLE if stat.S_ISREG(mode) else BlobState.NOT_REGULAR
+
+
+def _utc_stamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+
+
+def _keep_aside(blob: Path, kept: Path) -> None:
+    """Give the damaged ``blob`` the name ``kept``, read-only; ``blob`` stays in place
+    where it can, so the blob's name is never empty while the good copy replaces it."""
+    try:
+        os.link(blob, kept, follow_symlinks=False)  # a link is kept as the link it is
+    except OSError:  # a folder cannot be hard-linked (nor can anything on some systems)
+        os.rename(blob, kept)
+    if stat.S_ISREG(os.lstat(kept).st_mode):  # chmod would follow a link to its target
+        os.chmod(kept, _READ_ONLY)
+
+
+@contextlib.contextmanager
+def _locked_directory(directory: Path) -> Iterator[None]:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def _make_directory(path: Path) -> None:

@@ -86,18 +86,35 @@ _NUMBERS = {
     "GPSAltitudeRef": 0x0005,
     "GPSAltitude": 0x0006,
 }
-# The capture time and its fallbacks, each with its own sub-second and UTC-offset tags.
-_TIME_TAGS = (
-    ("EXIF", "DateTimeOriginal", "SubSecTimeOriginal", "OffsetTimeOriginal"),
-    ("EXIF", "DateTimeDigitized", "SubSecTimeDigitized", "OffsetTimeDigitized"),
-    ("Image", "DateTime", "SubSecTime", "OffsetTime"),
+
+
+class _TimeTags(NamedTuple):
+    """A date-and-time tag with the sub-second and UTC-offset tags that belong to it."""
+
+    ifd: str
+    name: str
+    subsec: str
+    offset: str
+
+
+# The capture times, in order of preference (EXIF 2.32, 4.6.5): when the picture was taken,
+# else when it was digitised (the same moment for a digital camera).
+_CAPTURE_TAGS = (
+    _TimeTags("EXIF", "DateTimeOriginal", "SubSecTimeOriginal", "OffsetTimeOriginal"),
+    _TimeTags("EXIF", "DateTimeDigitized", "SubSecTimeDigitized", "OffsetTimeDigitized"),
 )
+# IFD0 DateTime is when the file was last changed (EXIF 2.32, 4.6.4): by the camera when it
+# wrote the file, or by whatever program saved it since. It is never a capture time.
+_CHANGED_TAGS = _TimeTags("Image", "DateTime", "SubSecTime", "OffsetTime")
 _TIME_NOTES = {
     "DateTimeOriginal": "camera clock, unverified",
     "DateTimeDigitized": "camera clock when digitised (DateTimeDigitized), unverified",
-    "DateTime": "clock of whatever last changed the file (EXIF DateTime, not the capture time), "
-    "unverified",
 }
+#: The note of the ``file_changed_at`` fact.
+FILE_CHANGED_NOTE = (
+    "EXIF DateTime: when the camera or software last wrote the file, not the capture time; "
+    "unverified"
+)
 
 
 class _ReadingStopped(Exception):
@@ -172,7 +189,7 @@ class GpsFix:
         return canonical(fix, data, "gps")
 
 
-def _captured_at(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+def _local_time(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if value is None:
         return
     match = _ISO_TIME.fullmatch(value) if isinstance(value, str) else None
@@ -247,12 +264,15 @@ class ExifFacts:
     on), never guessed from another tag or from the place.
 
     Attributes:
-        captured_at: ISO 8601 local time, e.g. ``2008-10-22T16:29:49`` or
-            ``2008-05-30T15:56:01.00+02:00``: from DateTimeOriginal, else DateTimeDigitized,
-            else IFD0 DateTime, with that tag's sub-seconds and offset when present.
-        captured_at_tag: which of those three tags ``captured_at`` came from; DateTime is the
-            time the file was last changed, which may be long after the capture.
+        captured_at: when the picture was taken, by the camera's clock: ISO 8601 local time,
+            e.g. ``2008-10-22T16:29:49`` or ``2008-05-30T15:56:01.00+02:00``, from
+            DateTimeOriginal, else DateTimeDigitized, with that tag's sub-seconds and offset
+            when present. Never taken from IFD0 DateTime (see ``file_changed_at``).
+        captured_at_tag: which of those two tags ``captured_at`` came from.
         utc_offset: the offset appended to ``captured_at`` (``+02:00``), if the file has one.
+        file_changed_at: IFD0 DateTime, with SubSecTime and OffsetTime when present, in the
+            same form: when the camera or software last wrote the file, which an editing
+            program sets to the time it saved it.
         make, model: the camera maker and model (IFD0 Make, Model).
         body_serial: BodySerialNumber (0xA431), else the DNG CameraSerialNumber (0xC62F).
         lens: LensModel, prefixed by LensMake unless the model already starts with it.
@@ -268,9 +288,10 @@ class ExifFacts:
         problem: one line saying what was broken or unusable, if anything.
     """
 
-    captured_at: str | None = attrs.field(default=None, validator=_captured_at)
+    captured_at: str | None = attrs.field(default=None, validator=_local_time)
     captured_at_tag: str | None = attrs.field(default=None, validator=_time_tag)
     utc_offset: str | None = attrs.field(default=None, validator=_utc_offset)
+    file_changed_at: str | None = attrs.field(default=None, validator=_local_time)
     make: str | None = attrs.field(default=None, validator=text_field(MAX_VALUE_CHARS))
     model: str | None = attrs.field(default=None, validator=text_field(MAX_VALUE_CHARS))
     body_serial: str | None = attrs.field(default=None, validator=text_field(MAX_VALUE_CHARS))
@@ -296,11 +317,17 @@ class ExifFacts:
     def facts(self) -> dict[str, Fact]:
         """The normalised facts present, each a :class:`Fact` from :attr:`FactSource.FILE`.
 
-        Keys are the attribute names (``captured_at``, ``utc_offset``, ``make``, ``gps``, ...);
-        ``gps`` is a map ``{"lat_e7", "lon_e7"[, "altitude_mm"]}``. ``captured_at`` carries a
-        note saying it is the camera clock, unverified, and which tag it came from when it is
-        not DateTimeOriginal. ``raw``, ``problem`` and ``captured_at_tag`` are not facts.
+        Keys are the attribute names (``captured_at``, ``utc_offset``, ``file_changed_at``,
+        ``make``, ``gps``, ...); ``gps`` is a map ``{"lat_e7", "lon_e7"[, "altitude_mm"]}``.
+        Each time carries its own note: ``captured_at`` that it is the camera clock,
+        unverified (and which tag it came from when it is not DateTimeOriginal),
+        ``file_changed_at`` :data:`FILE_CHANGED_NOTE`. ``raw``, ``problem`` and
+        ``captured_at_tag`` are not facts.
         """
+        notes = {
+            "captured_at": _TIME_NOTES.get(self.captured_at_tag or ""),
+            "file_changed_at": FILE_CHANGED_NOTE,
+        }
         out: dict[str, Fact] = {}
         for field in attrs.fields(ExifFacts):
             value = getattr(self, field.name)
@@ -308,8 +335,7 @@ class ExifFacts:
                 continue
             if isinstance(value, GpsFix):
                 value = value.to_dict()
-            note = _TIME_NOTES[self.captured_at_tag or ""] if field.name == "captured_at" else None
-            out[field.name] = Fact(value, FactSource.FILE, note)
+            out[field.name] = Fact(value, FactSource.FILE, notes.get(field.name))
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -364,8 +390,8 @@ def read_exif(path: str | os.PathLike[str]) -> ExifFacts:
     and 71 ms for the 1.9 MB Olympus file with MakerNotes decoded.
 
     Time tags that are blank or all zeros (how EXIF says "unknown") are treated as absent;
-    other unparseable times are skipped and named in ``problem``, and the next tag in the
-    fallback order is used. Text values lose trailing NULs and whitespace and every control
+    other unparseable times are skipped and named in ``problem`` (for the capture time,
+    DateTimeDigitized is then used). Text values lose trailing NULs and whitespace and every control
     character; empty text becomes ``None``.
 
     Args:
@@ -565,6 +591,7 @@ def _run_exifread(stream: BinaryIO, problems: list[str]) -> dict[str, Any]:
 
 def _normalised(tags: Mapping[str, Any], problems: list[str]) -> ExifFacts:
     captured_at, tag_name, offset = _capture_time(tags, problems)
+    changed = _exif_time(tags, _CHANGED_TAGS, problems)
     lens_make = _text(tags, "EXIF", "LensMake")
     lens_model = _text(tags, "EXIF", "LensModel")
     if lens_make and lens_model and not lens_model.startswith(lens_make):
@@ -578,6 +605,7 @@ def _normalised(tags: Mapping[str, Any], problems: list[str]) -> ExifFacts:
         captured_at=captured_at,
         captured_at_tag=tag_name,
         utc_offset=offset,
+        file_changed_at=None if changed is None else changed[0] + (changed[1] or ""),
         make=_text(tags, "Image", "Make"),
         model=_text(tags, "Image", "Model"),
         body_serial=_text(tags, "EXIF", "BodySerialNumber")
@@ -638,29 +666,44 @@ def _dimension(tags: Mapping[str, Any], name: str, problems: list[str]) -> int |
 def _capture_time(
     tags: Mapping[str, Any], problems: list[str]
 ) -> tuple[str | None, str | None, str | None]:
-    """(ISO local time, the tag it came from, its UTC offset) from the first usable time tag."""
-    for ifd, name, subsec_name, offset_name in _TIME_TAGS:
-        text = _text(tags, ifd, name)
-        if text is None or _UNKNOWN_TIME.fullmatch(text):
-            continue
-        match = _EXIF_TIME.fullmatch(text)
-        if match is None or not _is_time(match):
-            problems.append(f"{name} {text[:40]!r} is not an EXIF date and time")
-            continue
-        year, month, day, hour, minute, second = match.groups()
-        iso = f"{year}-{month}-{day}T{hour}:{minute}:{second}"
-        subsec = _text(tags, "EXIF", subsec_name)
-        if subsec is not None and _SUBSEC.fullmatch(subsec.strip()):
-            iso += "." + subsec.strip()
-        elif subsec is not None:
-            problems.append(f"{subsec_name} {subsec[:40]!r} is not a fraction of a second")
-        offset = _text(tags, "EXIF", offset_name)
-        if offset is not None and _OFFSET.fullmatch(offset):
-            return iso + offset, name, offset
-        if offset is not None and not _UNKNOWN_TIME.fullmatch(offset):
-            problems.append(f"{offset_name} {offset[:40]!r} is not a UTC offset such as +02:00")
-        return iso, name, None
+    """(ISO local time, the tag it came from, its UTC offset) from the first usable capture
+    time tag, or three ``None``."""
+    for time_tags in _CAPTURE_TAGS:
+        found = _exif_time(tags, time_tags, problems)
+        if found is not None:
+            local, offset = found
+            return local + (offset or ""), time_tags.name, offset
     return None, None, None
+
+
+def _exif_time(
+    tags: Mapping[str, Any], time_tags: _TimeTags, problems: list[str]
+) -> tuple[str, str | None] | None:
+    """(ISO local time with sub-seconds, its UTC offset) of one time tag, if usable.
+
+    A blank or all-zero time is absent without complaint; an unparseable one is named in
+    ``problems``, and so are sub-seconds or an offset that cannot be used (then left out).
+    """
+    text = _text(tags, time_tags.ifd, time_tags.name)
+    if text is None or _UNKNOWN_TIME.fullmatch(text):
+        return None
+    match = _EXIF_TIME.fullmatch(text)
+    if match is None or not _is_time(match):
+        problems.append(f"{time_tags.name} {text[:40]!r} is not an EXIF date and time")
+        return None
+    year, month, day, hour, minute, second = match.groups()
+    iso = f"{year}-{month}-{day}T{hour}:{minute}:{second}"
+    subsec = _text(tags, "EXIF", time_tags.subsec)
+    if subsec is not None and _SUBSEC.fullmatch(subsec.strip()):
+        iso += "." + subsec.strip()
+    elif subsec is not None:
+        problems.append(f"{time_tags.subsec} {subsec[:40]!r} is not a fraction of a second")
+    offset = _text(tags, "EXIF", time_tags.offset)
+    if offset is not None and _OFFSET.fullmatch(offset):
+        return iso, offset
+    if offset is not None and not _UNKNOWN_TIME.fullmatch(offset):
+        problems.append(f"{time_tags.offset} {offset[:40]!r} is not a UTC offset such as +02:00")
+    return iso, None
 
 
 def _is_time(match: re.Match[str]) -> bool:

@@ -14,6 +14,7 @@ from custody.intake._digests import Algorithm, Digests, hash_file
 from custody.intake._exif import ExifFacts, read_exif
 from custody.intake._facts import Fact, FactSource
 from custody.intake._images import ImageFacts, probe_image
+from custody.intake._names import recorded_name
 
 _UNVERIFIED_FILE_TIME = "file system time, unverified"
 
@@ -25,7 +26,8 @@ class FileReport:
     Attributes:
         source: the file's name as recorded: for a file in a folder given to intake, its
             path from that folder's parent (``visit-1/IMG_0001.jpg``), for a file given
-            directly its name, and for inspect the path as given.
+            directly its name, and for inspect the path as given; always escaped as
+            :func:`recorded_name` escapes it.
         digests: size and digests of its bytes.
         image: what Pillow found (format from the content, dimensions, whether it decodes).
         exif: the EXIF facts, normalised, with every raw tag.
@@ -108,6 +110,7 @@ class FileReport:
             "decodes": self.image.decodes.value,
             "problem": self.image.problem,
             "captured_at": exif.captured_at,
+            "file_changed_at": exif.file_changed_at,
             "make": exif.make,
             "model": exif.model,
             "gps": gps,
@@ -154,7 +157,7 @@ def inspect_file(
     if os.path.isdir(name):
         raise InvalidInput(f"{name} is a folder; inspect takes files")
     digests = hash_file(name, algorithms)
-    return examine(name, digests, source=name, modified=modification_time(name))
+    return examine(name, digests, source=recorded_name(name), modified=modification_time(name))
 
 
 def modification_time(path: str | os.PathLike[str]) -> datetime | None:

@@ -1,10 +1,12 @@
 """Fixity audit: re-hash every stored file and compare with what the ledger recorded.
 
 Every digital item of every case names its bytes by SHA-256. The audit re-hashes each blob
-once, however many items share it, and reports blobs that are missing or changed (with the
-items and cases that hold them) and files in the blob store that no item names. With a
-signer, the audit is itself recorded: an ``accessed`` event on every item it checked, whose
-details say what was found.
+once, however many items share it, and reports blobs that are missing, changed, unreadable,
+not regular files (never followed) or writable again (with the items and cases that hold
+them), files in the blob store that no item names, folders of it that cannot be listed, and
+the damaged blobs kept aside when intake replaced them with good copies. With a signer, the
+audit is itself recorded: an ``accessed`` event on every item it checked, whose details say
+what was found.
 """
 
 from __future__ import annotations
@@ -55,19 +57,32 @@ class FixityReport:
     Attributes:
         findings: every blob the ledger names, with its state.
         unexpected: files in the blob store that no item names (paths, as text).
+        unlistable: folders of the blob store that could not be listed, with the reason;
+            files in them could be neither checked for being unexpected nor found.
+        damaged_copies: damaged blobs kept under ``damaged/`` when intake replaced them
+            with good copies (paths, as text): evidence of past damage or tampering, kept
+            for whoever investigates it. They do not make the audit fail: the blobs they
+            stood for were repaired, and those are checked like any other.
         recorded: log indexes of the ``accessed`` events recorded for the audit.
         not_recorded: items checked but not given an event, and why.
     """
 
     findings: tuple[FixityFinding, ...]
     unexpected: tuple[str, ...]
+    unlistable: tuple[tuple[str, str], ...] = ()
+    damaged_copies: tuple[str, ...] = ()
     recorded: tuple[int, ...] = ()
     not_recorded: tuple[tuple[ItemRef, Unrecorded], ...] = ()
 
     @property
     def ok(self) -> bool:
-        """Whether every blob is intact and nothing unexpected lies in the store."""
-        return not self.unexpected and all(f.state is BlobState.INTACT for f in self.findings)
+        """Whether every blob is intact and the whole store was listed with nothing
+        unexpected in it."""
+        return (
+            not self.unexpected
+            and not self.unlistable
+            and all(f.state is BlobState.INTACT for f in self.findings)
+        )
 
     def problems(self) -> list[FixityFinding]:
         """The findings that are not intact."""
@@ -80,6 +95,8 @@ class FixityReport:
             "checked": len(self.findings),
             "problems": [_finding_json(f) for f in self.problems()],
             "unexpected": list(self.unexpected),
+            "unlistable": [{"path": path, "why": why} for path, why in self.unlistable],
+            "damaged_copies": list(self.damaged_copies),
             "recorded_events": list(self.recorded),
             "not_recorded": [
                 {"case": ref.case, "item": ref.item, "why": why.value}
@@ -103,6 +120,9 @@ def audit_fixity(
         signer: if given, records an ``accessed`` event (purpose "fixity audit") on every
             item checked whose custody allows one (not ended, not in transit).
         on_checked: called after each blob is checked, for progress.
+
+    Raises:
+        StoreError: the blob store's ``damaged/`` folder exists but cannot be listed.
     """
     holders = _items_by_digest(ledger)
     findings = []
@@ -115,7 +135,12 @@ def audit_fixity(
         [str(path) for path in blobs.unexpected()]
         + [str(blobs.path_of(sha)) for sha in blobs.stored() if sha not in holders]
     )
-    report = FixityReport(tuple(findings), tuple(unexpected))
+    report = FixityReport(
+        tuple(findings),
+        tuple(unexpected),
+        tuple(sorted((str(path), why) for path, why in blobs.unlistable())),
+        tuple(str(path) for path in blobs.damaged_copies()),
+    )
     if signer is not None:
         report = _record(ledger, signer, report)
     return report

@@ -5,7 +5,7 @@ whether it decodes, EXIF) from the stored copy, and recorded as a digital item w
 ``acquired`` event, signed by the operator, carries its digests, media facts, source name
 and the operator's notes. Files are examined on every core; events are signed and appended
 in batches, each one atomic and durable, so an interrupted intake keeps what it recorded and
-a repeated one records nothing twice.
+a repeated one records nothing twice, nor do two intakes of the same files at once.
 
 A file's item reference is ``F-`` and the first 16 hex digits of its SHA-256: the same bytes
 are the same item of a case, however often they are taken in, and no reference carries a
@@ -34,11 +34,15 @@ from custody.errors import CustodyError, InvalidInput
 from custody.intake._blobs import BlobStore
 from custody.intake._digests import Algorithm
 from custody.intake._files import FileReport, examine, modification_time
+from custody.intake._names import recorded_name
 from custody.ledger import Draft, Ledger
 from custody.model import DigitalItem, Place, check_text, utc_now
 
 ITEM_PREFIX = "F-"
 _SHORT_DIGITS = 16
+
+#: One path as ``intake`` takes it: text, bytes (a name that is not UTF-8) or a path object.
+PathArgument = str | bytes | os.PathLike[str] | os.PathLike[bytes]
 
 
 class Outcome(enum.StrEnum):
@@ -60,6 +64,9 @@ class FileResult:
         report: what was found (absent if the file could not be read).
         problem: why it failed.
         log_index: the log index of its ``acquired`` event, when recorded now.
+        damaged_copy: set when the blob store held damaged bytes under this file's
+            SHA-256 (changed, or no regular file): this file's bytes replaced them, and
+            the damaged copy was kept at this path, under the store's ``damaged/``.
     """
 
     source: str
@@ -68,6 +75,7 @@ class FileResult:
     report: FileReport | None = None
     problem: str | None = None
     log_index: int | None = None
+    damaged_copy: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """One JSON line of ``custody intake --json``."""
@@ -82,9 +90,12 @@ class FileResult:
                 decodes=self.report.image.decodes.value,
             )
         if self.problem is not None:
-            line["problem"] = self.problem
+            # Problems quote paths, which may hold bytes that are not UTF-8.
+            line["problem"] = recorded_name(self.problem)
         if self.log_index is not None:
             line["log_index"] = self.log_index
+        if self.damaged_copy is not None:
+            line["damaged_copy"] = recorded_name(self.damaged_copy)
         return line
 
 
@@ -151,13 +162,14 @@ class _Examined:
     source: _Source
     report: FileReport | None
     problem: str | None
+    damaged_copy: str | None = None  # where storing it kept a damaged blob it replaced
 
 
 def intake(
     ledger: Ledger,
     blobs: BlobStore,
     case: str,
-    paths: Iterable[str | os.PathLike[str]],
+    paths: PathArgument | Iterable[PathArgument],
     operator: Signer,
     *,
     options: IntakeOptions | None = None,
@@ -170,9 +182,10 @@ def intake(
         ledger: the ledger to record in; the case must be open.
         blobs: where the files' bytes are kept.
         case: the case reference.
-        paths: files and folders. A folder's files are recorded under names relative to
-            the folder's parent (``visit-1/IMG_0001.jpg``); symbolic links inside folders
-            are not followed (each is reported as failed).
+        paths: files and folders, or a single file or folder. A folder's files are
+            recorded under names relative to the folder's parent (``visit-1/IMG_0001.jpg``);
+            symbolic links inside folders are not followed, and folders that cannot be
+            listed are not skipped: each is reported as failed, with the reason.
         operator: who signs the ``acquired`` events (a registered actor).
         options: digests, notes, place, purpose, batching and workers.
         on_result: called with each file's result once it is durable (or has failed).
@@ -187,7 +200,7 @@ def intake(
     """
     options = options or IntakeOptions()
     run = _IntakeRun(ledger, blobs, case, operator, options, on_result)
-    return run.run(paths, on_total)
+    return run.run(_one_or_many(paths), on_total)
 
 
 class _IntakeRun:
@@ -215,7 +228,7 @@ class _IntakeRun:
 
     def run(
         self,
-        paths: Iterable[str | os.PathLike[str]],
+        paths: Iterable[PathArgument],
         on_total: Callable[[int], None] | None,
     ) -> IntakeSummary:
         self._check_ready()
@@ -254,26 +267,27 @@ class _IntakeRun:
         yield from _examine_in_pools(jobs, workers)
 
     def _take(self, examined: _Examined) -> None:
-        source, report = examined.source, examined.report
+        result, draft = self._result_of(examined)
+        result = attrs.evolve(result, damaged_copy=examined.damaged_copy)
+        if draft is not None and result.item is not None and result.report is not None:
+            self._batch_items[result.item] = result.report.digests.sha256
+        self._batch.append((result, draft))
+
+    def _result_of(self, examined: _Examined) -> tuple[FileResult, Draft | None]:
+        """The file's result as it stands, and the event to append for it, if any."""
+        name, report = examined.source.name, examined.report
         if report is None:
-            failed = FileResult(source.name, Outcome.FAILED, problem=examined.problem)
-            self._batch.append((failed, None))
-            return
+            return FileResult(name, Outcome.FAILED, problem=examined.problem), None
         try:
             item, new = item_reference(
                 self._ledger, self._case, report.digests.sha256, pending=self._batch_items
             )
             if not new:
-                known = FileResult(source.name, Outcome.ALREADY_RECORDED, item, report)
-                self._batch.append((known, None))
-                return
+                return FileResult(name, Outcome.ALREADY_RECORDED, item, report), None
             draft = self._draft(item, report)
         except InvalidInput as exc:  # a name or fact the model refuses: this file only
-            failed = FileResult(source.name, Outcome.FAILED, report=report, problem=str(exc))
-            self._batch.append((failed, None))
-            return
-        self._batch_items[item] = report.digests.sha256
-        self._batch.append((FileResult(source.name, Outcome.RECORDED, item, report), draft))
+            return FileResult(name, Outcome.FAILED, report=report, problem=str(exc)), None
+        return FileResult(name, Outcome.RECORDED, item, report), draft
 
     def _draft(self, item: str, report: FileReport) -> Draft:
         options = self._options
@@ -292,19 +306,38 @@ class _IntakeRun:
         try:
             self._append(self._batch)
         except InvalidInput:
-            # One file's event is refused (too large, say): nothing of the batch was
-            # appended, so append its files one by one and fail only that one. (A failing
-            # store, StoreError, stops the intake: what was committed stays recorded.)
+            # One file's event is refused (too large, say, or its item recorded meanwhile
+            # by another intake of the same files): nothing of the batch was appended, so
+            # append its files one by one. (A failing store, StoreError, stops the intake:
+            # what was committed stays recorded.)
             for result, draft in self._batch:
-                try:
-                    self._append([(result, draft)])
-                except InvalidInput as exc:
-                    failed = FileResult(
-                        result.source, Outcome.FAILED, report=result.report, problem=str(exc)
-                    )
-                    self._report(failed)
+                self._append_alone(result, draft)
         self._batch.clear()
         self._batch_items.clear()
+
+    def _append_alone(self, result: FileResult, draft: Draft | None) -> None:
+        try:
+            self._append([(result, draft)])
+        except InvalidInput as exc:
+            recorded = self._recorded_meanwhile(result)
+            if recorded is not None:
+                self._report(recorded)
+                return
+            failed = attrs.evolve(result, outcome=Outcome.FAILED, item=None, problem=str(exc))
+            self._report(failed)
+
+    def _recorded_meanwhile(self, result: FileResult) -> FileResult | None:
+        """The result as already recorded, if another writer recorded the file's item, with
+        the same bytes, after this intake looked (two intakes of one folder at once)."""
+        if result.item is None or result.report is None:
+            return None
+        try:
+            item, new = item_reference(self._ledger, self._case, result.report.digests.sha256)
+        except InvalidInput:
+            return None
+        if new or item != result.item:
+            return None
+        return attrs.evolve(result, outcome=Outcome.ALREADY_RECORDED)
 
     def _append(self, entries: list[tuple[FileResult, Draft | None]]) -> None:
         """Append the entries' events in one transaction, then report every result in order."""
@@ -365,14 +398,25 @@ def _examine_job(job: _Job) -> _Examined:
         stored = _store(blobs_root).put_file(
             source.path, algorithms, follow_links=not source.in_folder
         )
+    except CustodyError as exc:
+        return _Examined(source, None, str(exc))
+    except Exception as exc:  # as below: this file fails, not the intake
+        return _Examined(source, None, _failure(exc))
+    # Once stored, a repair of the store is reported whatever examining the file gives.
+    kept = None if stored.damaged_copy is None else str(stored.damaged_copy)
+    try:
         report = examine(
             stored.path, stored.digests, source=source.name, modified=modification_time(source.path)
         )
     except CustodyError as exc:
-        return _Examined(source, None, str(exc))
+        return _Examined(source, None, str(exc), kept)
     except Exception as exc:  # a reader library failing on crafted content fails this file only
-        return _Examined(source, None, f"examining the file failed: {type(exc).__name__}: {exc}")
-    return _Examined(source, report, None)
+        return _Examined(source, None, _failure(exc), kept)
+    return _Examined(source, report, None, kept)
+
+
+def _failure(exc: Exception) -> str:
+    return f"examining the file failed: {type(exc).__name__}: {exc}"
 
 
 @functools.lru_cache(maxsize=8)
@@ -396,8 +440,10 @@ def _examine_in_pools(jobs: Sequence[_Job], workers: int) -> Iterator[_Examined]
             try:
                 while queue or pending:
                     while queue and len(pending) < window:
-                        job = queue.popleft()
-                        pending.append((job, pool.submit(_examine_job, job)))
+                        # Submitted before it leaves the queue: a pool found broken here
+                        # raises, and the job must not be lost with it.
+                        future = pool.submit(_examine_job, queue[0])
+                        pending.append((queue.popleft(), future))
                     examined = pending[0][1].result()
                     pending.popleft()
                     yield examined
@@ -415,28 +461,20 @@ def _examine_alone(job: _Job) -> _Examined:
             return _Examined(job[0], None, "the process examining this file died")
 
 
-def recorded_name(name: str) -> str:
-    """A file name as intake records it, escaped where it could not be text.
-
-    Control characters, bytes that are not UTF-8 and the backslash are written as escapes
-    (``\\x0a``, ``\\xff``, ``\\\\``), so every name is recorded exactly and unambiguously.
-    """
-    return "".join(_escaped(character) for character in name)
-
-
-def _escaped(character: str) -> str:
-    code = ord(character)
-    if 0xDC80 <= code <= 0xDCFF:  # a byte that is not UTF-8, as os.fsdecode leaves it
-        return f"\\x{code - 0xDC00:02x}"
-    if code < 0x20 or 0x7F <= code < 0xA0:
-        return f"\\x{code:02x}"
-    return "\\\\" if character == "\\" else character
+def _one_or_many(paths: PathArgument | Iterable[PathArgument]) -> Iterable[PathArgument]:
+    # A path is itself iterable (a str by character, bytes by byte): taken as a list of
+    # paths, "photos/x.jpg" would be taken in character by character, and "/" as a path.
+    if isinstance(paths, str | bytes | os.PathLike):
+        return [paths]
+    return paths
 
 
-def _sources(paths: Iterable[str | os.PathLike[str]]) -> Iterator[_Source]:
+def _sources(paths: Iterable[PathArgument]) -> Iterator[_Source]:
     for given in paths:
-        path = Path(given)
-        if path.is_dir():
+        path = Path(os.fsdecode(given))
+        # os.path.isdir answers False where the path cannot be looked at (a parent without
+        # permission); the file is then reported as failed with the reason opening it gives.
+        if os.path.isdir(path):
             yield from _folder_sources(path)
         else:
             yield _Source(str(path), recorded_name(path.name))
@@ -444,14 +482,30 @@ def _sources(paths: Iterable[str | os.PathLike[str]]) -> Iterator[_Source]:
 
 def _folder_sources(folder: Path) -> Iterator[_Source]:
     base = folder.resolve().parent
+    unlistable: list[OSError] = []
     # os.walk lists linked folders without entering them; linked files and folders alike
     # are refused rather than followed, so intake never leaves the folder it was given.
-    for directory, subdirectories, files in os.walk(folder):
+    # A folder it cannot list goes to onerror; each becomes a failed source, never a gap.
+    for directory, subdirectories, files in os.walk(folder, onerror=unlistable.append):
+        yield from _unlistable(unlistable, base)
         here = Path(directory)
         subdirectories.sort()
-        linked = [name for name in subdirectories if (here / name).is_symlink()]
+        # os.path.islink, unlike Path.is_symlink, answers False rather than raising in a
+        # folder that can be listed but not searched; opening such a file then fails.
+        linked = [name for name in subdirectories if os.path.islink(here / name)]
         for name in sorted(files) + linked:
             path = here / name
             recorded = recorded_name((here.resolve() / name).relative_to(base).as_posix())
-            refused = "a symbolic link; not followed" if path.is_symlink() else None
+            refused = "a symbolic link; not followed" if os.path.islink(path) else None
             yield _Source(str(path), recorded, refused, in_folder=True)
+    yield from _unlistable(unlistable, base)
+
+
+def _unlistable(errors: list[OSError], base: Path) -> Iterator[_Source]:
+    """The folders os.walk could not list so far, as failed sources (the list is emptied)."""
+    for error in errors:
+        folder = Path(os.fsdecode(error.filename))
+        recorded = recorded_name(folder.resolve().relative_to(base).as_posix())
+        reason = f"cannot read the folder ({error.strerror or error})"
+        yield _Source(str(folder), recorded, reason, in_folder=True)
+    errors.clear()

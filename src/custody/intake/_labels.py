@@ -150,7 +150,7 @@ def _check_printable(value: str | None, field: str) -> None:
     if value is not None and not _PRINTABLE_ASCII.fullmatch(value):
         raise InvalidInput(
             "has characters the bundled label font cannot print (it covers ASCII only); "
-            "pass font= with a font that has them",
+            "give a font that has them (--font FILE.ttf on the command line, font= in Python)",
             field=field,
         )
 
