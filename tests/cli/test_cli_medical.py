@@ -176,6 +176,18 @@ def test_validate_the_sample_reports_its_departures(sh: Shell, clinic: dict[str,
     assert {d["code"] for d in report["departures"]} == {"A16.5", "A16.6"}
 
 
+def test_validate_json_reports_an_unreadable_document_as_json(
+    sh: Shell, clinic: dict[str, Any]
+) -> None:
+    broken = {**clinic["document"], "context": "no such context"}
+    path = sh.root / "broken.json"
+    path.write_text(json.dumps(broken))
+    assert sh("medical", "validate", str(path), "--json") == 2
+    report = json.loads(sh.out)
+    assert report["ok"] is False
+    assert [p["field"] for p in report["problems"]] == ["/context"]
+
+
 def test_record_review_seal_and_report(sh: Shell, clinic: dict[str, Any]) -> None:
     keys, evaluation_id = clinic["keys"], clinic["document"]["evaluation_id"]
     assert sh("medical", "record", CASE, clinic["path"], "--key", keys["physician"]) == 0, sh.err

@@ -14,6 +14,8 @@ import warnings
 from collections.abc import Sequence
 from typing import TextIO, cast
 
+from PIL import Image
+
 from custody._text import terminal_safe
 from custody.cli._commands import COMMANDS
 from custody.cli._context import Context
@@ -98,6 +100,7 @@ def _quiet_libraries() -> None:
     # Pillow warns and exifread logs about the damaged files intake exists to record; what
     # matters of that is in each file's recorded facts, so the terminal stays readable.
     warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.")
+    warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
     logging.getLogger("exifread").setLevel(logging.CRITICAL)
 
 

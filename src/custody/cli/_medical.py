@@ -76,7 +76,8 @@ def new(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
 
 def validate_document(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
     """Check a document against every rule; exit 2 if it breaks a hard rule."""
-    evaluation, identity = _read_evaluation(args.document, out), _identity(args)
+    evaluation = _read_evaluation(args.document, out, as_json=args.json)
+    identity = _identity(args)
     if args.case:
         with ctx.open_ledger() as ledger:
             evidence = evidence_lookup(ledger, args.case)
@@ -221,13 +222,21 @@ def _refusing(action: Any, out: TextIO, as_json: bool) -> EvaluationState:
     return result
 
 
-def _read_evaluation(path: str, out: TextIO) -> Evaluation:
-    """Read a document; a document with problems prints each one before the error line."""
+def _read_evaluation(path: str, out: TextIO, *, as_json: bool = False) -> Evaluation:
+    """Read a document; a document with problems prints each one (as one JSON report, in
+    the shape of a validation report's, with ``as_json``) before the error line."""
     try:
         return Evaluation.from_json(_read_json(path, "evaluation document"))
     except DocumentError as exc:
-        for problem in exc.problems:
-            print(f"{problem.pointer or '/'}: {problem.message}", file=out)
+        if as_json:
+            problems = [
+                {"code": "DOCUMENT", "severity": "hard", "field": p.pointer, "message": p.message}
+                for p in exc.problems
+            ]
+            print(json.dumps({"ok": False, "problems": problems, "departures": []}), file=out)
+        else:
+            for problem in exc.problems:
+                print(f"{problem.pointer or '/'}: {problem.message}", file=out)
         raise DocumentError(path, list(exc.problems)) from None
 
 
