@@ -565,3 +565,23 @@ def test_a_later_version_that_rewrites_an_earlier_note_is_reported(clinic: Ledge
     addendum = version(forged, *ONE, number=2, supersedes=REVISED_OVER_DRAFT.digest())
     problems = addenda_problems(clinic, *amended_once(), sealed_addendum, addendum)
     assert problems == [("MEDICAL_ADDENDA", 4)]
+
+
+def test_a_draft_after_an_addendum_without_a_note_is_read_on(clinic: Ledger) -> None:
+    steps = [
+        version(DRAFT, *ONE),
+        sealed(DRAFT, PHYSICIAN),
+        version(REVISED, *ONE, number=1, supersedes=DRAFT.digest()),  # no note: reported
+        version(CommittedDocument.commit(AMENDED_CONTENT), *ONE, number=2),
+    ]
+    assert addenda_problems(clinic, *steps) == [("MEDICAL_ADDENDA", 2)]
+
+
+def test_a_note_listing_other_than_pointers_is_reported(clinic: Ledger) -> None:
+    steps = [version(REVISED, *ONE), sealed(REVISED, PHYSICIAN)]
+    note = notes(AMENDED_OVER_REVISED.document)[0]
+    forged = CommittedDocument.commit(
+        {**AMENDED_CONTENT, "addenda": [{**note, "changed": [1, "/note"]}]}
+    )
+    addendum = version(forged, *ONE, number=1, supersedes=REVISED.digest())
+    assert addenda_problems(clinic, *steps, addendum) == [("MEDICAL_ADDENDA", 2)]

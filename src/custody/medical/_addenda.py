@@ -96,6 +96,8 @@ def _corrected_note_problems(
     document: Mapping[str, Any],
 ) -> list[str]:
     """A draft of an addendum not yet sealed: its note may be corrected, not dropped."""
+    if not before:  # the addendum came without its note (reported then): none to correct
+        return _added(before, now, 0, "a new draft")
     problems = _kept(before, now, len(before) - 1) + _added(before, now, 0, "a new draft")
     if problems:
         return problems
@@ -121,7 +123,8 @@ def _added(before: Sequence[Any], now: Sequence[Any], expected: int, what: str) 
 
 def _listed_changes(note: Any, changed: tuple[str, ...]) -> list[str]:
     listed = _field(note, "changed")
-    if isinstance(listed, list) and sorted(listed) == list(changed):
+    pointers = isinstance(listed, list) and all(isinstance(p, str) for p in listed)
+    if pointers and sorted(listed) == list(changed):
         return []
     return [
         "the addendum's note does not list exactly the fields changed since the sealed "

@@ -619,8 +619,9 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
     """A connection that never writes the file.
 
     A ledger in WAL mode is read with the help of two files beside it; where they cannot be
-    made (read-only media), a file without a write-ahead log is read as immutable, which
-    needs neither. A write-ahead log that exists must be read, so that case is refused.
+    made (read-only media), a file without a journal beside it is read as immutable, which
+    needs neither. A journal that exists (a write-ahead log, or the rollback journal of a
+    write that was cut off) must be read with the file, so that case is refused.
     """
     location = f"file:{urllib.parse.quote(os.fspath(path.resolve()))}"
     db = _connect(f"{location}?mode=ro", uri=True)
@@ -629,9 +630,10 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
         return db
     except _ENGINE_ERRORS as exc:
         db.close()
-        if Path(f"{path}-wal").exists():
+        journals = [j for j in (f"{path}-wal", f"{path}-journal") if Path(j).exists()]
+        if journals:
             raise NotALedger(
-                f"cannot read it where it is ({exc}); its write-ahead log ({path.name}-wal) "
+                f"cannot read it where it is ({exc}); its journal ({Path(journals[0]).name}) "
                 "needs a writable folder: copy the ledger and that file to one",
                 field=str(path),
             ) from exc

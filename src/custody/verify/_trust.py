@@ -84,9 +84,10 @@ def _one_entry_per_log(_: object, attribute: attrs.Attribute[Any], logs: Any) ->
 def _refuse_repeats(names: list[str], field: str, what: str) -> None:
     """Two entries for one key or log would leave which one counts (its validity, say) to
     the order of the file: refuse them."""
+    first: dict[str, int] = {}
     for later, name in enumerate(names):
-        if name in names[:later]:
-            earlier = names.index(name)
+        earlier = first.setdefault(name, later)
+        if earlier != later:
             raise InvalidInput(
                 f"lists {what} {name} twice ({field}[{earlier}] and {field}[{later}]); give "
                 f"one entry per {what}",
