@@ -281,9 +281,9 @@ _FALLBACK: Final = (
 
 _NOTICES: Final[Mapping[str, str]] = {
     "SEALS_REPORTED_BROKEN": (
-        "Someone who received an item recorded its seals as broken or different. That is a "
-        "fact recorded in the history, not a failure of verification: look at who received "
-        "it and what they wrote."
+        "Someone recorded an item's seals as broken or different: on receiving it, or "
+        "without holding it, on looking at or analysing it. That is a fact recorded in the "
+        "history, not a failure of verification: look at who recorded it and what they wrote."
     ),
     "TRANSFER_PENDING": (
         "An item was handed over, but its receipt is not recorded: it was in transit when the "

@@ -151,15 +151,26 @@ class ChainReplay:
         opened = event.case in self._opened_cases
         for violation in transition_violations(state, event, case_opened=opened):
             self._builder.fail(violation.code, Location(*place), violation.message)
-        if event.type is EventType.RECEIVED and event.body.seal_state is SealState.BROKEN:
-            self._builder.notice(
-                "SEALS_REPORTED_BROKEN",
-                Location(*place),
-                "the recipient recorded the seals as broken or different",
-            )
+        if event.body.seal_state is SealState.BROKEN:
+            self._notice_broken_seals(state, event, place)
         elif event.type in VERSIONING_EVENTS:
             self._records.check(event, Location(*place))
         self._states[chain] = advance(state, event, leaf)
+
+    def _notice_broken_seals(self, state: ChainState, event: Event, place: Place) -> None:
+        """Seals recorded as broken are a fact of the history, not a failure, but the reader
+        should see those found on receipt, and those recorded by someone other than the
+        holder: anyone may record an access or an analysis, and seals recorded as broken
+        there are the item's seals no more. (The holder opening them to work is routine.)"""
+        if event.type is EventType.RECEIVED:
+            message = "the recipient recorded the seals as broken or different"
+        elif event.actor != state.holder:
+            message = (
+                f"someone who did not hold the item recorded its seals as broken ({event.type})"
+            )
+        else:
+            return
+        self._builder.notice("SEALS_REPORTED_BROKEN", Location(*place), message)
 
     def _notice_pending_transfers(self) -> None:
         for (case, item), state in sorted(self._states.items(), key=lambda kv: str(kv[0])):
