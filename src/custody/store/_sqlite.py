@@ -137,9 +137,10 @@ def _as_stored(row: tuple[Any, ...]) -> bool:
 
 
 # A damaged or edited file can hold any SQLite type in any column (a type affinity is no
-# constraint). Readers turn a value of the wrong type into one of the right type that can
-# never pass for a recorded one, so verification reports the row where it is rather than
-# failing on it, and nothing else meets a type it does not expect.
+# constraint). Readers turn a value of the wrong type into one of the right type (text into
+# its UTF-8 bytes and back, anything else into empty bytes, empty text or -1), so that
+# verification judges the row where it is rather than failing on it, and nothing else meets
+# a type it does not expect.
 def _text(value: object) -> str:
     if isinstance(value, str):
         return value
