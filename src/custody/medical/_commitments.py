@@ -396,6 +396,20 @@ class CommittedDocument:
             {"v": RECORD_VERSION, "document": plain(self.document), "salts": dict(self.salts)}
         )
 
+    def mismatches(self, committed: Mapping[str, bytes]) -> list[FieldMismatch]:
+        """One mismatch per leaf that differs from the signed ``committed`` fields
+        (commitment by pointer), sorted by pointer; see :func:`field_mismatches`."""
+        stored = self.commitments()
+        mismatches = []
+        for pointer in sorted(stored.keys() | committed.keys()):
+            if pointer not in committed:
+                mismatches.append(FieldMismatch(pointer, "added"))
+            elif pointer not in stored:
+                mismatches.append(FieldMismatch(pointer, "removed"))
+            elif stored[pointer] != committed[pointer]:
+                mismatches.append(FieldMismatch(pointer, "changed"))
+        return mismatches
+
     def commitments(self) -> dict[str, bytes]:
         """The commitment of every leaf, by pointer, in document order."""
         return {
@@ -459,13 +473,4 @@ def field_mismatches(record: bytes, committed: Mapping[str, bytes]) -> list[Fiel
     Raises:
         InvalidInput: if the record cannot be read (see :meth:`CommittedDocument.from_bytes`).
     """
-    stored = CommittedDocument.from_bytes(record).commitments()
-    mismatches = []
-    for pointer in sorted(stored.keys() | committed.keys()):
-        if pointer not in committed:
-            mismatches.append(FieldMismatch(pointer, "added"))
-        elif pointer not in stored:
-            mismatches.append(FieldMismatch(pointer, "removed"))
-        elif stored[pointer] != committed[pointer]:
-            mismatches.append(FieldMismatch(pointer, "changed"))
-    return mismatches
+    return CommittedDocument.from_bytes(record).mismatches(committed)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
 
 import attrs
 
@@ -18,7 +17,6 @@ from custody.medical import (
     FieldMismatch,
     VersionHistory,
     evaluators_match,
-    field_mismatches,
     fields_digest,
 )
 from custody.model import VERSIONING_EVENTS, EvaluationClaim, Event, EventType, SealState
@@ -199,61 +197,15 @@ class MedicalRecords:
             claim = EvaluationClaim.from_body(event.body)
         except InvalidInput:
             return  # EVALUATION_DETAILS, reported by the replay: nothing to check against
-        mismatches = self._check_record(claim, where)
+        document = self._read_record(claim, where)
         self._check_digest(claim, where)
-        if mismatches is not None:
-            self._report_fields(claim, mismatches, where)
-            self._check_evaluators(claim, where)
-        self._check_addenda((event.case, event.item), claim, where)
+        if document is not None:
+            self._report_fields(claim, document.mismatches(claim.fields), where)
+            self._check_evaluators(claim, document, where)
+        self._check_addenda((event.case, event.item), claim, document, where)
 
-    def _check_addenda(
-        self, chain: tuple[str, str | None], claim: EvaluationClaim, where: Location
-    ) -> None:
-        """Step g: the version keeps the addenda notes of those before it, and an addendum
-        adds one true note (the sealed version it replaces, exactly the fields it changes)."""
-        document = self._document(claim)
-        if document is None or chain in self._unknown:
-            self._unknown.add(chain)
-            return
-        history = self._histories.get(chain, VersionHistory())
-        addendum = claim.type is EventType.EVALUATION_ADDENDUM
-        self._builder.ran(_ADDENDA_KEPT)
-        for problem in history.problems(document, addendum=addendum, supersedes=claim.supersedes):
-            self._builder.fail("MEDICAL_ADDENDA", where, problem)
-        self._histories[chain] = history.after(document, addendum=addendum)
-
-    def _document(self, claim: EvaluationClaim) -> Mapping[str, Any] | None:
-        """The stored document of a version, if its record is there and readable."""
-        record = None if claim.record is None else self._lookup(claim.record)
-        if record is None:
-            return None
-        try:
-            return CommittedDocument.from_bytes(record).document
-        except InvalidInput:
-            return None
-
-    def _check_evaluators(self, claim: EvaluationClaim, where: Location) -> None:
-        """Step f: the key ids the event lets seal are those of the document's evaluators, so
-        an event naming fewer evaluators cannot let some of them seal alone.
-        """
-        assert claim.record is not None
-        record = self._lookup(claim.record)
-        if record is None:
-            return
-        self._builder.ran(_EVALUATORS_MATCH)  # f
-        try:
-            document = CommittedDocument.from_bytes(record)
-        except InvalidInput:
-            return  # reported as MEDICAL_RECORD_MALFORMED
-        if not evaluators_match(document, claim):
-            self._builder.fail(
-                "MEDICAL_EVALUATORS",
-                where,
-                "the evaluators the event names are not the evaluators of the document",
-            )
-
-    def _check_record(self, claim: EvaluationClaim, where: Location) -> list[FieldMismatch] | None:
-        """Steps a-c; the field mismatches if the record could be read."""
+    def _read_record(self, claim: EvaluationClaim, where: Location) -> CommittedDocument | None:
+        """Steps a-c: the stored document, read once, if it is there and readable."""
         record_hash = claim.record
         assert record_hash is not None  # every version names its record
         builder = self._builder
@@ -275,12 +227,46 @@ class MedicalRecords:
             )
         builder.ran(_RECORD_WELL_FORMED)  # c
         try:
-            return field_mismatches(record, claim.fields)
+            return CommittedDocument.from_bytes(record)
         except InvalidInput as exc:
             builder.fail(
                 "MEDICAL_RECORD_MALFORMED", where, f"the stored record cannot be read: {exc}"
             )
             return None
+
+    def _check_evaluators(
+        self, claim: EvaluationClaim, document: CommittedDocument, where: Location
+    ) -> None:
+        """Step f: the key ids the event lets seal are those of the document's evaluators, so
+        an event naming fewer evaluators cannot let some of them seal alone.
+        """
+        self._builder.ran(_EVALUATORS_MATCH)  # f
+        if not evaluators_match(document, claim):
+            self._builder.fail(
+                "MEDICAL_EVALUATORS",
+                where,
+                "the evaluators the event names are not the evaluators of the document",
+            )
+
+    def _check_addenda(
+        self,
+        chain: tuple[str, str | None],
+        claim: EvaluationClaim,
+        document: CommittedDocument | None,
+        where: Location,
+    ) -> None:
+        """Step g: the version keeps the addenda notes of those before it, and an addendum
+        adds one true note (the sealed version it replaces, exactly the fields it changes)."""
+        if document is None or chain in self._unknown:
+            self._unknown.add(chain)
+            return
+        history = self._histories.get(chain, VersionHistory())
+        addendum = claim.type is EventType.EVALUATION_ADDENDUM
+        self._builder.ran(_ADDENDA_KEPT)
+        found = history.problems(document.document, addendum=addendum, supersedes=claim.supersedes)
+        for problem in found:
+            self._builder.fail("MEDICAL_ADDENDA", where, problem)
+        self._histories[chain] = history.after(document.document, addendum=addendum)
 
     def _check_digest(self, claim: EvaluationClaim, where: Location) -> None:
         self._builder.ran(_EVALUATION_DIGESTS)  # d
