@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -234,13 +234,14 @@ def _plan(
     unknown = withhold - set(chains)
     if unknown:
         raise InvalidInput(f"the export carries no item {sorted(unknown)[0]!r}", field="withhold")
-    case_chain = _linked_chain(reader, case, None)
+    events: dict[int, Event] = {}  # each row's event, parsed once, by log index
+    case_chain = _linked_chain(reader, case, None, events)
     last = case_chain[-1]
     reusable = last if reuse and last.event_type == EventType.EXPORTED else None
     by_chain: dict[str | None, list[EntryRow]] = {None: case_chain[:-1] if reusable else case_chain}
-    by_chain.update({item: _linked_chain(reader, case, item) for item in chains})
+    by_chain.update({item: _linked_chain(reader, case, item, events) for item in chains})
     rows = tuple(sorted((row for chain in by_chain.values() for row in chain), key=_index))
-    files, withheld = _files(rows, withhold, blobs)
+    files, withheld = _files(rows, events, withhold, blobs)
     info = reader.info()
     return _Plan(
         origin=info.origin,
@@ -250,8 +251,8 @@ def _plan(
         reusable=reusable,
         files=files,
         withheld=withheld,
-        records=_record_hashes(rows),
-        actors=_actors(reader, rows, request.exporter),
+        records=_record_hashes(rows, events),
+        actors=_actors(reader, rows, events, request.exporter),
         heads=tuple(
             ChainHead(item, chain[-1].seq, chain[-1].leaf_hash)
             for item, chain in by_chain.items()
@@ -275,13 +276,16 @@ def _refuse_damaged(reader: StoreReader) -> None:
         )
 
 
-def _linked_chain(reader: StoreReader, case: str, item: str | None) -> list[EntryRow]:
+def _linked_chain(
+    reader: StoreReader, case: str, item: str | None, events: dict[int, Event]
+) -> list[EntryRow]:
     """One chain, each event checked to be the next link of the one before: whatever the
-    storage returns, a bundle never carries a chain with an event missing or out of place."""
+    storage returns, a bundle never carries a chain with an event missing or out of place.
+    Each row's parsed event goes into ``events``, by log index."""
     chain = reader.chain(case, item)
     previous = None
     for position, row in enumerate(chain):
-        event = _event(row)
+        event = events[row.index] = open_statement(row.entry).event
         linked = (event.case, event.item, event.seq, event.prev) == (case, item, position, previous)
         if not linked or leaf_hash(row.entry) != row.leaf_hash:
             subject = case if item is None else f"{case}/{item}"
@@ -306,7 +310,10 @@ def _chains(reader: StoreReader, case: str, items: Sequence[str] | None) -> list
 
 
 def _files(
-    rows: Sequence[EntryRow], withhold: frozenset[str], blobs: BlobStore | None
+    rows: Sequence[EntryRow],
+    events: Mapping[int, Event],
+    withhold: frozenset[str],
+    blobs: BlobStore | None,
 ) -> tuple[tuple[_File, ...], tuple[WithheldFile, ...]]:
     """The files of digital items (their first event's artifacts): carried or withheld."""
     carried: dict[str, _File] = {}
@@ -314,7 +321,7 @@ def _files(
     for row in rows:
         if row.seq != 0 or row.item is None or row.event_type not in FIRST_ITEM_EVENTS:
             continue
-        for artifact in _event(row).body.artifacts:
+        for artifact in events[row.index].body.artifacts:
             if row.item in withhold:
                 withheld.append(WithheldFile(row.item, artifact.sha256, artifact.size))
                 continue
@@ -343,32 +350,28 @@ def _check_blob(blobs: BlobStore | None, item: str, artifact: Artifact) -> None:
         )
 
 
-def _record_hashes(rows: Sequence[EntryRow]) -> tuple[bytes, ...]:
+def _record_hashes(rows: Sequence[EntryRow], events: Mapping[int, Event]) -> tuple[bytes, ...]:
     hashes = set()
     for row in rows:
         if row.event_type in VERSIONING_EVENTS:
-            record = EvaluationClaim.from_body(_event(row).body).record
+            record = EvaluationClaim.from_body(events[row.index].body).record
             if record is not None:
                 hashes.add(record)
     return tuple(sorted(hashes))
 
 
 def _actors(
-    reader: StoreReader, rows: Sequence[EntryRow], exporter: bytes
+    reader: StoreReader, rows: Sequence[EntryRow], events: Mapping[int, Event], exporter: bytes
 ) -> tuple[ClaimedKey, ...]:
     """The register's entries for every signer, every named recipient and the exporter."""
     key_ids = {exporter} | {row.key_id for row in rows}
-    key_ids |= {r for row in rows if (r := _event(row).body.recipient) is not None}
+    key_ids |= {r for row in rows if (r := events[row.index].body.recipient) is not None}
     claimed = []
     for key_id in sorted(key_ids):
         actor = reader.actor(key_id)
         if actor is not None:
             claimed.append(ClaimedKey(actor.public_key, actor.name, actor.role, actor.organisation))
     return tuple(claimed)
-
-
-def _event(row: EntryRow) -> Event:
-    return open_statement(row.entry).event
 
 
 # --- the closing event ----------------------------------------------------------------------
