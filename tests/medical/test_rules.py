@@ -25,6 +25,7 @@ from custody.medical import (
     ValidationReport,
     photograph_consent_withdrawn,
     photograph_is_intimate,
+    photograph_restricted,
     validate,
 )
 from medical.conftest import (
@@ -256,11 +257,10 @@ class TestRule2PhotographScopes:
             set_at(doc, f"/consents/4/{name}", value)
         assert codes_at(doc, "A16.2") == []
         evaluation = Evaluation.from_json(doc)
-        (face,) = [
-            p for p in evaluation.photographs if p.photo_id == doc["photographs"][0]["photo_id"]
-        ]
+        face = evaluation.photographs[0]  # the identification photograph, under consent 4
         withdrawn = photograph_consent_withdrawn(evaluation, face)
         assert withdrawn is not None
+        assert photograph_restricted(evaluation, face)
         assert withdrawn.isoformat() == "2026-03-02T10:10:00+00:00"
 
     def test_identification_photograph_with_refused_face_consent_is_refused(self, doc: Doc) -> None:

@@ -31,8 +31,7 @@ from custody.medical import (
     evidence_lookup,
     load_evaluation,
     new_evaluation_document,
-    photograph_consent_withdrawn,
-    photograph_is_intimate,
+    photograph_restricted,
     record_evaluation,
     review_evaluation,
     seal_evaluation,
@@ -324,8 +323,8 @@ def _create(path: Path, data: bytes) -> None:
 def _photographs(ctx: Context, evaluation: Evaluation, *, faces: bool) -> dict[str, bytes]:
     """The original bytes of each photograph, from the blob store, when it holds them.
 
-    Intimate photographs (:func:`~custody.medical.photograph_is_intimate`) and those whose
-    consent was withdrawn are never read into a report; identification photographs (the
+    Restricted photographs (:func:`~custody.medical.photograph_restricted`: intimate, or
+    their consent withdrawn) are never read into a report; identification photographs (the
     subject's face) only when asked for.
     """
     try:
@@ -334,10 +333,9 @@ def _photographs(ctx: Context, evaluation: Evaluation, *, faces: bool) -> dict[s
         return {}
     found = {}
     for photo in evaluation.photographs:
-        barred = photograph_is_intimate(evaluation, photo) or photograph_consent_withdrawn(
-            evaluation, photo
-        )
-        if barred or (photo.role is PhotoRole.IDENTIFICATION and not faces):
+        if photograph_restricted(evaluation, photo) or (
+            photo.role is PhotoRole.IDENTIFICATION and not faces
+        ):
             continue
         data = _blob(blobs, bytes.fromhex(photo.sha256))
         if data is not None:

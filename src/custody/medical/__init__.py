@@ -103,6 +103,7 @@ from custody.medical._rules import (
     ValidationReport,
     photograph_consent_withdrawn,
     photograph_is_intimate,
+    photograph_restricted,
     validate,
 )
 from custody.medical._sample import (
@@ -353,6 +354,7 @@ __all__ = [
     "new_evaluation_document",
     "photograph_consent_withdrawn",
     "photograph_is_intimate",
+    "photograph_restricted",
     "read_document",
     "rebuild",
     "record_evaluation",

@@ -907,6 +907,14 @@ def photograph_consent_withdrawn(evaluation: Evaluation, photo: Photograph) -> d
     return min(withdrawals, default=None)
 
 
+def photograph_restricted(evaluation: Evaluation, photo: Photograph) -> bool:
+    """Whether reports must not reproduce ``photo``: it is intimate, or a consent it was
+    taken under was withdrawn. Its facts are still listed."""
+    return photograph_is_intimate(evaluation, photo) or (
+        photograph_consent_withdrawn(evaluation, photo) is not None
+    )
+
+
 def _intimate_findings(evaluation: Evaluation, photo: Photograph) -> list[PhysicalFinding]:
     """The findings ``photo`` shows that are intimate, linked from either side."""
     return [

@@ -45,8 +45,7 @@ from custody.medical import (
     Evaluation,
     EvaluationState,
     EvaluationStatus,
-    photograph_consent_withdrawn,
-    photograph_is_intimate,
+    photograph_restricted,
 )
 from custody.report._case_sections import CASE_PARTS
 from custody.report._conclusion_sections import CONCLUSION_PARTS
@@ -278,17 +277,15 @@ def _photo_files(
         given = list(photographs)
     else:
         raise InvalidInput("must be a mapping of id to bytes, or PhotoImages", field="photographs")
-    intimate = {
-        p.photo_id
-        for p in evaluation.photographs
-        if photograph_is_intimate(evaluation, p) or photograph_consent_withdrawn(evaluation, p)
+    restricted = {
+        p.photo_id for p in evaluation.photographs if photograph_restricted(evaluation, p)
     }
     files: dict[str, bytes] = {}
     for index, photo in enumerate(given):
         if not isinstance(photo, PhotoImage):
             raise InvalidInput("is not a PhotoImage", field=f"photographs[{index}]")
         attrs.validate(photo)
-        if photo.photo_id not in intimate:
+        if photo.photo_id not in restricted:
             files[photo.photo_id] = photo.data
     return files
 
