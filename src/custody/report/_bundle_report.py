@@ -531,14 +531,7 @@ def _item(r: _Report, number: int, item: BundleItem) -> Html:
         ("Events in its history", str(item.events)),
     ]
     files = _files(item.files) if item.files else None
-    return el(
-        "article",
-        h3(join(["Item ", code(item.reference)], "")),
-        _fields(fields),
-        files,
-        id=f"item-{number}",
-        class_="card item",
-    )
+    return _card("item", "Item", item.reference, number, _fields(fields), files)
 
 
 def _holder(r: _Report, item: BundleItem) -> str:
@@ -771,14 +764,13 @@ def _evaluation(r: _Report, number: int, e: BundleEvaluation) -> Html:
             class_="warning",
         )
     )
-    return el(
-        "article",
-        h3(join(["Evaluation ", code(e.reference)], "")),
-        _fields(fields),
-        content,
-        id=f"evaluation-{number}",
-        class_="card evaluation",
-    )
+    return _card("evaluation", "Evaluation", e.reference, number, _fields(fields), content)
+
+
+def _card(kind: str, title: str, reference: str, number: int, *content: Html | None) -> Html:
+    """One item's or evaluation's card: its title and reference, then ``content``."""
+    heading = h3(join([f"{title} ", code(reference)], ""))
+    return el("article", heading, *content, id=f"{kind}-{number}", class_=f"card {kind}")
 
 
 def _people(r: _Report, e: BundleEvaluation, keys: Sequence[bytes]) -> str | None:
