@@ -384,45 +384,22 @@ class _Demo:
         def record(signer: SigningKey, body: EventBody) -> None:
             ledger.record(CASE, _BAG, body, signer)
 
-        record(
-            investigator,
-            EventBody(
-                EventType.TRANSFERRED,
-                _at(0, 13),
-                place=_OFFICE,
-                purpose="transport to the forensic laboratory",
-                counterparty=courier.public.key_id_hex,
-            ),
+        def hand_over(
+            giver: SigningKey, taker: SigningKey, sent: datetime, place: Place, purpose: str | None
+        ) -> None:
+            """The bag released to ``taker``, who receives it five minutes later, seal intact."""
+            to = taker.public.key_id_hex
+            record(giver, EventBody(EventType.TRANSFERRED, sent, place, purpose, counterparty=to))
+            received = sent + timedelta(minutes=5)
+            seen, intact = (_BAG_SEAL,), SealState.INTACT
+            record(
+                taker, EventBody(EventType.RECEIVED, received, place, seals=seen, seal_state=intact)
+            )
+
+        hand_over(
+            investigator, courier, _at(0, 13), _OFFICE, "transport to the forensic laboratory"
         )
-        record(
-            courier,
-            EventBody(
-                EventType.RECEIVED,
-                _at(0, 13, 5),
-                place=_OFFICE,
-                seals=(_BAG_SEAL,),
-                seal_state=SealState.INTACT,
-            ),
-        )
-        record(
-            courier,
-            EventBody(
-                EventType.TRANSFERRED,
-                _at(0, 15, 30),
-                place=_LAB,
-                counterparty=analyst.public.key_id_hex,
-            ),
-        )
-        record(
-            analyst,
-            EventBody(
-                EventType.RECEIVED,
-                _at(0, 15, 35),
-                place=_LAB,
-                seals=(_BAG_SEAL,),
-                seal_state=SealState.INTACT,
-            ),
-        )
+        hand_over(courier, analyst, _at(0, 15, 30), _LAB, None)
         record(
             analyst,
             EventBody(
