@@ -9,6 +9,7 @@ import os
 import stat
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,15 @@ from permissions import deny_access
 
 IMAGES = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "images"
 PHOTO = IMAGES / "jpg" / "gps" / "DSCN0010.jpg"
+
+
+def on_four_threads(work: Callable[[], None]) -> None:
+    """Run ``work`` on four threads at once and wait for all of them."""
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
 
 
 @pytest.fixture
@@ -106,11 +116,7 @@ def test_concurrent_repairs_keep_one_damaged_copy(store: BlobStore) -> None:
     def put() -> None:
         kept.append(BlobStore.open(store.root).put(io.BytesIO(data)).damaged_copy)
 
-    threads = [threading.Thread(target=put) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    on_four_threads(put)
     (copy,) = [path for path in kept if path is not None]
     assert copy.read_bytes() == data[:-1] + b"!"
     assert store.damaged_copies() == [copy]
@@ -124,11 +130,7 @@ def test_concurrent_writers_of_the_same_bytes_leave_one_blob(store: BlobStore) -
     def put() -> None:
         outcomes.append(BlobStore.open(store.root).put(io.BytesIO(data)).created)
 
-    threads = [threading.Thread(target=put) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    on_four_threads(put)
     assert sorted(outcomes) == [False, False, False, True]
     (blob,) = files_under(store.root)
     assert blob.read_bytes() == data
