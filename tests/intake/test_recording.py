@@ -79,6 +79,29 @@ def test_the_same_copy_is_not_recorded_twice(
     assert ledger.size == size
 
 
+def test_a_copy_identical_to_another_item_names_that_item(
+    ledger: Ledger, cast: Cast, blobs: BlobStore, photo_item: str, tmp_path: Path
+) -> None:
+    # Bytes after the end-of-image marker: another original, the same picture and EXIF.
+    twin = tmp_path / "twin.jpg"
+    twin.write_bytes(GPS_PHOTO.read_bytes() + b"trailing bytes")
+    results: list[FileResult] = []
+    intake(ledger, blobs, "CASE-1", [twin], cast.investigator, on_result=results.append)
+    twin_item = results[0].item
+    assert twin_item is not None
+    assert twin_item != photo_item
+    first = derive_item(ledger, blobs, "CASE-1", photo_item, DerivedKind.PRIVACY_SAFE, cast.analyst)
+    size = ledger.size
+    with pytest.raises(InvalidInput) as refused:
+        derive_item(ledger, blobs, "CASE-1", twin_item, DerivedKind.PRIVACY_SAFE, cast.analyst)
+    assert str(refused.value) == (
+        f"this privacy-safe copy of {twin_item} has the same bytes as item {first.event.item} "
+        f"(derived from item {photo_item}); identical bytes are one item of a case, so it is "
+        "not recorded again"
+    )
+    assert ledger.size == size
+
+
 def test_no_copy_of_damaged_bytes_or_ended_custody(
     ledger: Ledger, cast: Cast, blobs: BlobStore, photo_item: str
 ) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +67,7 @@ def derive_item(
     derived = _make_in_store(blobs, item, kind, max_side)
     reference, new = item_reference(ledger, case, derived.sha256)
     if not new:
-        raise InvalidInput(f"this {kind.value} copy is recorded already, as item {reference}")
+        raise InvalidInput(_already_recorded(ledger, case, parent, kind, reference))
     now = utc_now()
     suffix = ".png" if derived.media_type == "image/png" else ".jpg"
     # Named after the new item, not the parent's file: file names can identify people.
@@ -124,6 +125,25 @@ def item_label(
     described = f"file, {found.size} bytes, {found.media_type or 'unknown type'}, "
     described += f"SHA-256 {found.sha256.hex()[:16]}..."
     return evidence_label(case, item, description=described, font=font)
+
+
+def _already_recorded(
+    ledger: Ledger, case: str, parent: str, kind: DerivedKind, reference: str
+) -> str:
+    """Why a copy is not recorded: its bytes are an item of the case already, and which.
+
+    Identical bytes are one item in a case, so a copy identical to another item's (two
+    originals differing only in the metadata a privacy-safe copy drops) is not a new item.
+    """
+    first = ledger.events(case, reference)[0].event.body
+    origin = first.details.get("parent") if first.type is EventType.DERIVED else None
+    if isinstance(origin, Mapping) and origin.get("item") == parent:
+        return f"this {kind.value} copy is recorded already, as item {reference}"
+    made = f"derived from item {origin.get('item')}" if isinstance(origin, Mapping) else "taken in"
+    return (
+        f"this {kind.value} copy of {parent} has the same bytes as item {reference} "
+        f"({made}); identical bytes are one item of a case, so it is not recorded again"
+    )
 
 
 def _check_may_derive(ledger: Ledger, case: str, parent: str, signer: Signer) -> None:
