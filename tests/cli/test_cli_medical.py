@@ -188,6 +188,25 @@ def test_validate_json_reports_an_unreadable_document_as_json(
     assert [p["field"] for p in report["problems"]] == ["/context"]
 
 
+def test_validate_json_lists_every_rule_an_object_breaks_before_the_protocol_s_rules(
+    sh: Shell, clinic: dict[str, Any]
+) -> None:
+    document = clinic["document"]
+    session = document["sessions"][0]
+    session["end"] = "2026-03-02T10:00:00+01:00"  # before its start
+    del session["limitation_note"]  # the session is time-limited
+    document["diagram_annotations"] = []  # breaks rule 7, checked only once the document reads
+    path = sh.root / "inconsistent.json"
+    path.write_text(json.dumps(document))
+    assert sh("medical", "validate", str(path), "--json") == 2
+    report = json.loads(sh.out)
+    assert report["ok"] is False
+    assert [(p["code"], p["field"], p["message"]) for p in report["problems"]] == [
+        ("DOCUMENT", "/sessions/0/end", "must not be before start"),
+        ("DOCUMENT", "/sessions/0/limitation_note", "say what limited the time"),
+    ]
+
+
 def test_record_review_seal_and_report(sh: Shell, clinic: dict[str, Any]) -> None:
     keys, evaluation_id = clinic["keys"], clinic["document"]["evaluation_id"]
     assert sh("medical", "record", CASE, clinic["path"], "--key", keys["physician"]) == 0, sh.err

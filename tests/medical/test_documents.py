@@ -8,6 +8,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,10 +20,13 @@ from custody.medical import (
     Evaluation,
     FieldProblem,
     IdentityRecord,
+    InconsistentFields,
+    read_document,
     sample_evaluation,
     validate,
 )
 from custody.medical._documents import pointer_to
+from custody.medical._fields import refuse_inconsistencies
 from medical.conftest import (
     IDENTITY_COMMITMENT,
     PHOTOS,
@@ -181,6 +185,103 @@ def test_document_error_names_the_first_problems_in_its_message(doc: Doc) -> Non
     assert str(error).startswith("evaluation: 7 problems: /extra")
     assert str(error).endswith("(and 2 more)")
     assert len(error.problems) == 7
+
+
+_REMOVE = object()  # in a change below: delete the field
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        pytest.param(
+            {
+                "/sessions/0/end": "2026-03-02T10:00:00+01:00",
+                "/sessions/0/limitation_note": _REMOVE,
+            },
+            {
+                "/sessions/0/end": "must not be before start",
+                "/sessions/0/limitation_note": "say what limited the time",
+            },
+            id="session",
+        ),
+        pytest.param(
+            {"/findings/1/lesion_type": _REMOVE, "/findings/1/size": _REMOVE},
+            {
+                "/findings/1/lesion_type": "a lesion needs its type",
+                "/findings/1/size": "a lesion needs its size, or size_not_measurable_reason",
+            },
+            id="physical finding",
+        ),
+        pytest.param(
+            {
+                "/consents/1/limits": _REMOVE,
+                "/consents/1/withdrawn_at": "2026-03-02T10:00:00+01:00",
+            },
+            {
+                "/consents/1/limits": "say what the limits are",
+                "/consents/1/withdrawn_at": "must not be before obtained_at",
+            },
+            id="consent",
+        ),
+        # An approximate date's and an opinion's rules exclude each other: one at a time.
+    ],
+)
+def test_every_rule_across_the_fields_of_one_object_is_reported_at_its_field(
+    doc: Doc, changes: dict[str, Any], expected: dict[str, str]
+) -> None:
+    for pointer, value in changes.items():
+        if value is _REMOVE:
+            remove_at(doc, pointer)
+        else:
+            set_at(doc, pointer, value)
+    assert read_problems(doc) == expected
+
+
+def test_an_object_whose_field_does_not_read_is_not_checked_across_its_fields(doc: Doc) -> None:
+    set_at(doc, "/sessions/0/end", "2026-03-02T10:00:00+01:00")  # before its start
+    set_at(doc, "/sessions/0/restraints/type", "chains")  # an unknown value, nested
+    assert list(read_problems(doc)) == ["/sessions/0/restraints/type"]
+
+
+def test_building_an_inconsistent_object_names_the_first_problem_and_keeps_all(
+    doc: Doc,
+) -> None:
+    session = Evaluation.from_json(doc).sessions[0]
+    with pytest.raises(InvalidInput) as caught:
+        attrs.evolve(session, end=session.start.replace(hour=0), limitation_note=None)
+    error = caught.value
+    assert isinstance(error, InconsistentFields)
+    assert error.field == "end"
+    assert str(error) == "end: must not be before start (and 1 more)"
+    assert error.problems == (
+        ("end", "must not be before start"),
+        ("limitation_note", "say what limited the time"),
+    )
+
+
+@attrs.frozen(kw_only=True)
+class _Window:
+    """A test object whose second rule concerns it as a whole, not one of its fields."""
+
+    opens: int
+    closes: int
+
+    def __attrs_post_init__(self) -> None:
+        problems: list[tuple[str, str]] = []
+        if self.closes < self.opens:
+            problems.append(("closes", "must not be before opens"))
+        if self.closes - self.opens < 2:
+            problems.append(("duration", "must be at least 2"))
+        refuse_inconsistencies(problems)
+
+
+def test_a_rule_on_no_single_field_points_at_its_object() -> None:
+    with pytest.raises(DocumentError) as caught:
+        read_document(_Window, {"opens": 5, "closes": 3})
+    assert [(p.pointer, p.message) for p in caught.value.problems] == [
+        ("/closes", "must not be before opens"),
+        ("", "must be at least 2"),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -35,6 +35,7 @@ from custody.medical._documents import (
     write_document,
 )
 from custody.medical._evaluation import CaseReference, Evaluation, Requester, ReviewedRecord
+from custody.medical._fields import InconsistentFields
 from custody.medical._findings import (
     DIAGRAM_SCALE,
     AgeEstimate,
@@ -268,6 +269,7 @@ __all__ = [
     "HealingStage",
     "IdentityRecord",
     "Inconsistency",
+    "InconsistentFields",
     "Independence",
     "InformedElements",
     "Instrument",

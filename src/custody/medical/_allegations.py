@@ -6,8 +6,8 @@ from datetime import date
 
 import attrs
 
-from custody.errors import InvalidInput
 from custody.medical._fields import (
+    FieldConflict,
     choice,
     flag,
     language,
@@ -19,6 +19,7 @@ from custody.medical._fields import (
     optional_day,
     optional_short,
     optional_text,
+    refuse_inconsistencies,
     text,
 )
 from custody.medical._terms import (
@@ -48,13 +49,13 @@ class ApproximateDate:
     latest: date | None = optional_day()
 
     def __attrs_post_init__(self) -> None:
+        problems: list[FieldConflict] = []
         known = self.precision is not DatePrecision.UNKNOWN
         if known and (self.earliest is None or self.latest is None):
-            raise InvalidInput(
-                "give earliest and latest unless the date is unknown", field="earliest"
-            )
+            problems.append(("earliest", "give earliest and latest unless the date is unknown"))
         if self.earliest and self.latest and self.latest < self.earliest:
-            raise InvalidInput("must not be before earliest", field="latest")
+            problems.append(("latest", "must not be before earliest"))
+        refuse_inconsistencies(problems)
 
 
 @attrs.frozen(kw_only=True)

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 import attrs
 
 from custody.errors import InvalidInput
-from custody.medical._fields import MAX_LIST
+from custody.medical._fields import MAX_LIST, InconsistentFields
 from custody.model import utc_datetime
 
 T = TypeVar("T")
@@ -120,9 +120,10 @@ class _Reader:
     def _construct(self, cls: type[Any], values: dict[str, Any], pointer: str) -> Any:
         try:
             return cls(**values)
-        except InvalidInput as exc:  # a rule across fields, raised after construction
-            field = exc.field if exc.field in attrs.fields_dict(cls) else None
-            self.fail(pointer_to(pointer, field) if field else pointer, _message(exc))
+        except InvalidInput as exc:  # rules across fields, raised after construction
+            fields = attrs.fields_dict(cls)
+            for field, message in _problems_of(exc):
+                self.fail(pointer_to(pointer, field) if field in fields else pointer, message)
             return _INVALID
 
     def _passes(self, attribute: attrs.Attribute[Any], value: Any, pointer: str) -> bool:
@@ -162,6 +163,13 @@ class _Reader:
             allowed = ", ".join(str(m.value) for m in kind)
             self.fail(pointer, f"{value!r} is not one of: {allowed}")
             return _INVALID
+
+
+def _problems_of(exc: InvalidInput) -> tuple[tuple[str | None, str], ...]:
+    """Each ``(field, message)`` that ``exc`` reports: all of them for inconsistent fields."""
+    if isinstance(exc, InconsistentFields):
+        return exc.problems
+    return ((exc.field, _message(exc)),)
 
 
 def _message(exc: InvalidInput) -> str:

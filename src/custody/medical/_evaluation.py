@@ -162,8 +162,9 @@ class Evaluation:
     def from_json(cls, data: Any) -> Evaluation:
         """Read an evaluation from decoded JSON (a dict), reporting every problem at once.
 
-        Only the shape, types and per-field limits are checked here; the Protocol's rules
-        across fields are checked by :func:`custody.medical.validate`.
+        The shape, types, per-field limits and the rules across the fields of one object (a
+        session's end before its start) are checked here; the Protocol's rules across the
+        document are checked by :func:`custody.medical.validate`.
 
         Raises:
             DocumentError: listing each problem with the JSON Pointer of its field.

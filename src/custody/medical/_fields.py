@@ -2,7 +2,9 @@
 
 Every helper returns an ``attrs.field`` whose validator raises
 :class:`~custody.errors.InvalidInput`; the document reader runs these validators one field at a
-time, so a document with many problems reports all of them.
+time, so a document with many problems reports all of them. Rules across the fields of one
+object are checked after construction and refused together with :func:`refuse_inconsistencies`,
+for the same reason.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import enum
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -20,6 +22,8 @@ from custody.errors import InvalidInput
 from custody.model import check_text, utc_datetime
 
 E = TypeVar("E", bound=enum.Enum)
+#: A broken rule across the fields of one object: the field that causes it, and why.
+FieldConflict = tuple[str, str]
 
 _LOCAL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")  # BCP 47, loosely
@@ -27,6 +31,32 @@ _HEX_KEY = re.compile(r"[0-9a-f]{64}")
 MAX_LIST = 2000  # entries of any one list in a document
 MAX_TEXT = 20_000  # a narrative, a rationale: long, but bounded
 MAX_SHORT = 500  # names, titles, codes: one line
+
+
+class InconsistentFields(InvalidInput):
+    """An object whose fields contradict each other, with every rule they break.
+
+    ``field`` and the message are the first problem's, so a caller expecting one problem
+    still reads a clear one.
+
+    Attributes:
+        problems: each broken rule as ``(field, message)``, in the order checked.
+    """
+
+    def __init__(self, problems: Sequence[FieldConflict]) -> None:
+        (field, message), others = problems[0], len(problems) - 1
+        super().__init__(f"{message} (and {others} more)" if others else message, field=field)
+        self.problems = tuple(problems)
+
+
+def refuse_inconsistencies(problems: Sequence[FieldConflict]) -> None:
+    """Raise :class:`InconsistentFields` with ``problems``, if there are any.
+
+    Models check every rule across their fields before calling this, so one reading of a
+    document reports all of them.
+    """
+    if problems:
+        raise InconsistentFields(problems)
 
 
 def _validator(check: Callable[[Any], None]) -> Callable[[Any, Any, Any], None]:

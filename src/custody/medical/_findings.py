@@ -7,8 +7,8 @@ from datetime import datetime
 
 import attrs
 
-from custody.errors import InvalidInput
 from custody.medical._fields import (
+    FieldConflict,
     choice,
     count,
     flag,
@@ -24,6 +24,7 @@ from custody.medical._fields import (
     optional_text,
     reference,
     references,
+    refuse_inconsistencies,
     short,
     text,
 )
@@ -129,8 +130,10 @@ class AgeEstimate:
     confidence: Confidence = choice(Confidence)
 
     def __attrs_post_init__(self) -> None:
+        problems: list[FieldConflict] = []
         if self.max_days < self.min_days:
-            raise InvalidInput("must not be below min_days", field="max_days")
+            problems.append(("max_days", "must not be below min_days"))
+        refuse_inconsistencies(problems)
 
 
 @attrs.frozen(kw_only=True)
@@ -147,10 +150,12 @@ class Attribution:
     method: str | None = optional_reference()
 
     def __attrs_post_init__(self) -> None:
+        problems: list[FieldConflict] = []
         if (self.kind is AttributionKind.ALLEGED_METHOD) != (self.method is not None):
-            raise InvalidInput(
-                "name the alleged method exactly when the kind is alleged_method", field="method"
+            problems.append(
+                ("method", "name the alleged method exactly when the kind is alleged_method")
             )
+        refuse_inconsistencies(problems)
 
 
 @attrs.frozen(kw_only=True)
@@ -218,14 +223,14 @@ class PhysicalFinding:
     diagnostic_tests: tuple[str, ...] = references()
 
     def __attrs_post_init__(self) -> None:
+        problems: list[FieldConflict] = []
         if self.is_lesion and self.lesion_type is None:
-            raise InvalidInput("a lesion needs its type", field="lesion_type")
+            problems.append(("lesion_type", "a lesion needs its type"))
         if not self.is_lesion and self.lesion_type is not None:
-            raise InvalidInput("only a lesion has a lesion type", field="lesion_type")
+            problems.append(("lesion_type", "only a lesion has a lesion type"))
         if self.is_lesion and self.size is None and self.size_not_measurable_reason is None:
-            raise InvalidInput(
-                "a lesion needs its size, or size_not_measurable_reason", field="size"
-            )
+            problems.append(("size", "a lesion needs its size, or size_not_measurable_reason"))
+        refuse_inconsistencies(problems)
 
     @property
     def is_lesion(self) -> bool:
@@ -307,11 +312,15 @@ class Photograph:
     quality_flags: tuple[QualityFlag, ...] = members(QualityFlag)
 
     def __attrs_post_init__(self) -> None:
+        problems: list[FieldConflict] = []
         if (self.derived_from is None) != (self.transformation is None):
-            raise InvalidInput(
-                "a derived photograph names both its origin and the transformation",
-                field="transformation",
+            problems.append(
+                (
+                    "transformation",
+                    "a derived photograph names both its origin and the transformation",
+                )
             )
+        refuse_inconsistencies(problems)
 
 
 @attrs.frozen(kw_only=True)

@@ -6,8 +6,8 @@ from datetime import date
 
 import attrs
 
-from custody.errors import InvalidInput
 from custody.medical._fields import (
+    FieldConflict,
     choice,
     day,
     listing,
@@ -20,6 +20,7 @@ from custody.medical._fields import (
     optional_text,
     reference,
     references,
+    refuse_inconsistencies,
     short,
     text,
 )
@@ -110,16 +111,18 @@ class ConsistencyOpinion:
     self_harm_reasoning: str | None = optional_text()
 
     def __attrs_post_init__(self) -> None:
+        problems: list[FieldConflict] = []
         physical = self.domain is OpinionDomain.PHYSICAL
         if physical and not self.findings:
-            raise InvalidInput(
-                "a physical opinion names the findings it assesses", field="findings"
-            )
+            problems.append(("findings", "a physical opinion names the findings it assesses"))
         if not physical and self.psychological_evaluation is None:
-            raise InvalidInput(
-                "a psychological opinion names the psychological evaluation",
-                field="psychological_evaluation",
+            problems.append(
+                (
+                    "psychological_evaluation",
+                    "a psychological opinion names the psychological evaluation",
+                )
             )
+        refuse_inconsistencies(problems)
 
 
 @attrs.frozen(kw_only=True)

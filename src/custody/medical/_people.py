@@ -15,9 +15,9 @@ from typing import Any
 import attrs
 
 from custody.encoding import encode
-from custody.errors import InvalidInput
 from custody.medical._documents import read_document, write_document
 from custody.medical._fields import (
+    FieldConflict,
     choice,
     count,
     flag,
@@ -33,6 +33,7 @@ from custody.medical._fields import (
     optional_short,
     optional_text,
     random_id,
+    refuse_inconsistencies,
     short,
 )
 from custody.medical._terms import (
@@ -66,8 +67,10 @@ class AgeRange:
     max_years: int = count(maximum=150)
 
     def __attrs_post_init__(self) -> None:
+        problems: list[FieldConflict] = []
         if self.max_years < self.min_years:
-            raise InvalidInput("must not be below min_years", field="max_years")
+            problems.append(("max_years", "must not be below min_years"))
+        refuse_inconsistencies(problems)
 
 
 @attrs.frozen(kw_only=True)
@@ -104,8 +107,10 @@ class Subject:
     vulnerabilities: tuple[Vulnerability, ...] = members(Vulnerability)
 
     def __attrs_post_init__(self) -> None:
+        problems: list[FieldConflict] = []
         if (self.age_years is None) == (self.age_range is None):
-            raise InvalidInput("give exactly one of age_years and age_range", field="age_years")
+            problems.append(("age_years", "give exactly one of age_years and age_range"))
+        refuse_inconsistencies(problems)
 
 
 @attrs.frozen(kw_only=True)

@@ -6,8 +6,8 @@ from datetime import datetime
 
 import attrs
 
-from custody.errors import InvalidInput
 from custody.medical._fields import (
+    FieldConflict,
     choice,
     flag,
     language,
@@ -21,6 +21,7 @@ from custody.medical._fields import (
     optional_short,
     optional_text,
     reference,
+    refuse_inconsistencies,
     short,
 )
 from custody.medical._people import PersonPresent
@@ -50,8 +51,10 @@ class Restraints:
     removed_on_request: bool | None = optional_flag()
 
     def __attrs_post_init__(self) -> None:
+        problems: list[FieldConflict] = []
         if self.present and self.type is None:
-            raise InvalidInput("say which restraint was used", field="type")
+            problems.append(("type", "say which restraint was used"))
+        refuse_inconsistencies(problems)
 
 
 @attrs.frozen(kw_only=True)
@@ -89,10 +92,12 @@ class Session:
     conditions_notes: str | None = optional_text()
 
     def __attrs_post_init__(self) -> None:
+        problems: list[FieldConflict] = []
         if self.end < self.start:
-            raise InvalidInput("must not be before start", field="end")
+            problems.append(("end", "must not be before start"))
         if self.time_limited and self.limitation_note is None:
-            raise InvalidInput("say what limited the time", field="limitation_note")
+            problems.append(("limitation_note", "say what limited the time"))
+        refuse_inconsistencies(problems)
 
 
 @attrs.frozen(kw_only=True)
@@ -178,12 +183,14 @@ class ConsentRecord:
     withdrawn_at: datetime | None = optional_moment()
 
     def __attrs_post_init__(self) -> None:
+        problems: list[FieldConflict] = []
         if self.decision is ConsentDecision.GRANTED_WITH_LIMITS and self.limits is None:
-            raise InvalidInput("say what the limits are", field="limits")
+            problems.append(("limits", "say what the limits are"))
         if self.decision is ConsentDecision.WITHDRAWN and self.withdrawn_at is None:
-            raise InvalidInput("say when consent was withdrawn", field="withdrawn_at")
+            problems.append(("withdrawn_at", "say when consent was withdrawn"))
         if self.withdrawn_at is not None and self.withdrawn_at < self.obtained_at:
-            raise InvalidInput("must not be before obtained_at", field="withdrawn_at")
+            problems.append(("withdrawn_at", "must not be before obtained_at"))
+        refuse_inconsistencies(problems)
 
     @property
     def permits(self) -> bool:
