@@ -1095,9 +1095,21 @@ class TestReviewFindings:
         set_at(doc, "/photographs/2/body_region", "genitals")
         assert ("hard", "/photographs/2/intimate") in codes_at(doc, "A16.2")
 
-    def test_consent_given_under_coercion_permits_nothing(self, doc: Doc) -> None:
+    @pytest.mark.parametrize("decision", ["granted", "withdrawn"])
+    def test_consent_given_under_coercion_permits_nothing(self, doc: Doc, decision: str) -> None:
+        # Withdrawn later or not, a consent given under duress never covered anything.
         set_at(doc, "/consents/3/voluntary", False)  # photography
+        set_at(doc, "/consents/3/decision", decision)
+        set_at(doc, "/consents/3/withdrawn_at", LATER)
         assert ("hard", "/photographs/0") in codes_at(doc, "A16.1")
+
+    def test_testing_consent_given_under_coercion_covers_no_instrument(self, doc: Doc) -> None:
+        set_at(doc, "/consents/6/voluntary", False)  # psychological testing
+        set_at(doc, "/consents/6/decision", "withdrawn")
+        set_at(doc, "/consents/6/withdrawn_at", "2026-03-09T10:00:00+01:00")  # days later
+        assert ("hard", "/psychological_evaluations/0/instruments/0/administered_on") in codes_at(
+            doc, "A16.1"
+        )
 
 
 class TestDeparturesBeforeSealing:

@@ -429,7 +429,9 @@ class _Checker:
         earlier = [c for c in candidates if c.obtained_at <= at]
         # A withdrawal ends every earlier grant of the scope, whichever record states it.
         withdrawals = [
-            c.withdrawn_at for c in self._scope(scope) if c.withdrawn_at and c.withdrawn_at <= at
+            c.withdrawn_at
+            for c in self.e.consents
+            if c.scope is scope and c.withdrawn_at and c.withdrawn_at <= at
         ]
         if any(all(w <= c.obtained_at for w in withdrawals) for c in earlier):
             return
@@ -442,10 +444,15 @@ class _Checker:
             )
 
     def _scope(self, scope: ConsentScope) -> list[ConsentRecord]:
+        """The consents of ``scope`` that were given: granted, or granted and later withdrawn,
+        and in either case voluntarily (a consent under duress is no consent)."""
+        given = (
+            ConsentDecision.GRANTED,
+            ConsentDecision.GRANTED_WITH_LIMITS,
+            ConsentDecision.WITHDRAWN,
+        )
         return [
-            c
-            for c in self.e.consents
-            if c.scope is scope and (c.permits or c.decision is ConsentDecision.WITHDRAWN)
+            c for c in self.e.consents if c.scope is scope and c.voluntary and c.decision in given
         ]
 
     def rule2_photograph_consents(self) -> Iterator[RuleProblem]:
