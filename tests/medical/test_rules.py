@@ -189,6 +189,20 @@ class TestRule1ConsentBeforeCapture:
         set_at(doc, "/consents/-", consent("K-IMAGING", "diagnostic_imaging"))
         assert codes_at(doc, "A16.1") == []
 
+    def test_laboratory_test_relies_on_the_sampling_consent_it_names(self, doc: Doc) -> None:
+        doc["diagnostic_tests"] = [
+            {
+                "test_id": "T1",
+                "name": "Urine myoglobin",
+                "performed_at": LATER,
+                "result": "Raised.",
+                "consent": "K-SAMPLE",
+            }
+        ]
+        assert codes_at(doc, "A16.1") == []
+        set_at(doc, "/diagnostic_tests/0/performed_at", BEFORE_CONSENT)
+        assert codes_at(doc, "A16.1") == [("hard", "/diagnostic_tests/0")]
+
     def test_instrument_administered_before_testing_consent_is_refused(self, doc: Doc) -> None:
         # K-PSYTEST was obtained on 3 March.
         set_at(doc, "/psychological_evaluations/0/instruments/0/administered_on", "2026-03-02")
@@ -449,11 +463,11 @@ class TestRule6PhotographSeries:
         set_at(doc, "/photographs/-", second)
         assert codes_at(doc, "A16.6") == [("soft", "/findings/1"), ("soft", "/photographs")]
 
-    def test_evaluation_without_photographs_expects_no_identification_photograph(
+    def test_evaluation_without_photographs_departs_from_one_identification_photograph(
         self, doc: Doc
     ) -> None:
         doc["photographs"] = []
-        assert codes_at(doc, "A16.6") == []
+        assert codes_at(doc, "A16.6") == [("soft", "/photographs")]
 
 
 # -- rule 7: every lesion is on a body diagram; every mark points at a finding -------------

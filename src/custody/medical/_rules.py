@@ -397,9 +397,17 @@ class _Checker:
         for n, test in enumerate(self.e.diagnostic_tests):
             named = (test.consent,) if test.consent else None
             yield from self._consented(
-                ConsentScope.DIAGNOSTIC_IMAGING, test.performed_at, f"/diagnostic_tests/{n}", named
+                self._test_scope(test.consent), test.performed_at, f"/diagnostic_tests/{n}", named
             )
         yield from self._instruments_consented()
+
+    def _test_scope(self, named: str | None) -> ConsentScope:
+        """The consent scope a diagnostic test needs: a laboratory test of a sample relies on
+        the biological-sampling consent it names; any other test, on diagnostic imaging."""
+        record = self.consents.get(named) if named else None
+        if record is not None and record.scope is ConsentScope.BIOLOGICAL_SAMPLING:
+            return ConsentScope.BIOLOGICAL_SAMPLING
+        return ConsentScope.DIAGNOSTIC_IMAGING
 
     def _instruments_consented(self) -> Iterator[RuleProblem]:
         for n, psych in enumerate(self.e.psychological_evaluations):
@@ -594,14 +602,15 @@ class _Checker:
                 yield _soft(
                     "A16.6", f"/findings/{n}", "photographed lesion without a close-up with scale"
                 )
-        if self.e.photographs:
-            identification = [p for p in self.e.photographs if p.role is PhotoRole.IDENTIFICATION]
-            if len(identification) != 1:
-                yield _soft(
-                    "A16.6",
-                    "/photographs",
-                    f"{len(identification)} identification photographs where one is expected",
-                )
+        # Photographs refused or not permitted still leave the evaluation without its
+        # identification image: a departure the evaluator states with that reason.
+        identification = [p for p in self.e.photographs if p.role is PhotoRole.IDENTIFICATION]
+        if len(identification) != 1:
+            yield _soft(
+                "A16.6",
+                "/photographs",
+                f"{len(identification)} identification photographs where one is expected",
+            )
 
     def rule7_body_diagrams(self) -> Iterator[RuleProblem]:
         """Every lesion is marked on a body diagram; every mark points at a finding."""
