@@ -20,6 +20,7 @@ import attrs
 import cbor2
 import pytest
 
+from custody import encoding
 from custody.bundle import BundleVerification, FileStatus
 from custody.bundle._layout import (
     CLOSING,
@@ -38,6 +39,7 @@ from custody.bundle._layout import (
     entry_item,
     inclusion_item,
 )
+from custody.bundle._verify import MAX_MALFORMED_ITEMS
 from custody.crypto import leaf_hash
 from custody.ledger import open_statement, sign_event
 from custody.model import Event, EventBody, EventType
@@ -660,6 +662,44 @@ def test_an_untrusted_signer_fails_on_the_command_line(
     assert "KEY_UNTRUSTED" in ran.out + ran.err
 
 
+FORGED_LINES = "VERIFIED{0}checks: 25 passed, 0 failed, 0 with nothing to check (9 performed)"
+
+
+def _forge_lines(members: Members) -> Members:
+    """The manifest's case and origin and every claimed name end in lines of their own,
+    each with another line break."""
+    found = dict(members)
+    manifest = Manifest.from_cbor(found[MANIFEST])
+    manifest = attrs.evolve(
+        manifest,
+        case=f"{manifest.case}\n{FORGED_LINES.format(chr(10))}",
+        origin=f"{manifest.origin}\u2029{FORGED_LINES.format(chr(0x2029))}",
+    )
+    keys = ClaimedKeys.from_cbor(found[KEYS])
+    forged = FORGED_LINES.format("\u2028")
+    actors = tuple(attrs.evolve(a, name=f"{a.name}\u2028{forged}") for a in keys.actors)
+    members = replace(members, KEYS, attrs.evolve(keys, actors=actors).to_cbor())
+    return fix_manifest(replace(members, MANIFEST, manifest.to_cbor()))
+
+
+def test_bundle_text_cannot_add_lines_to_the_command_line_output(
+    bundle_case: BundleCase, cli_verify: CliVerify, tmp_path: Path
+) -> None:
+    actor = longest_item_chain(entries_of(bundle_case.members()))[2].event.actor
+    trust_file = tmp_path / "trust.json"
+    trust_file.write_text(json.dumps(without_key(bundle_case.trust, actor).to_dict()))
+    bundle = bundle_case.rewrite(tmp_path / "forged-lines.bundle", _forge_lines)
+    ran = cli_verify(bundle, trust_file)
+    assert ran.code == 1, (ran.out, ran.err)
+    lines = ran.out.splitlines()
+    assert lines[0].startswith("NOT VERIFIED: ")
+    assert "VERIFIED" not in lines[1:]
+    assert [line for line in lines if line.startswith("checks:")] == [lines[-1]]
+    assert f"case {bundle_case.case}\\x0aVERIFIED\\x0achecks: 25 passed" in lines[1]
+    assert "\\u2029VERIFIED\\u2029checks" in lines[1]
+    assert any("not in your trust policy" in line and "\\u2028VERIFIED" in line for line in lines)
+
+
 def test_a_policy_without_the_log_is_log_untrusted(bundle_case: BundleCase) -> None:
     result = bundle_case.verify(trust=attrs.evolve(bundle_case.trust, logs=()))
     assert codes(result) == {"LOG_UNTRUSTED"}
@@ -792,3 +832,46 @@ def test_anything_after_the_last_inclusion_proof_is_caught(
         for p in result.report.problems
         if p.where.member is not None and p.where.member.startswith(INCLUSION)
     ], result.report.problems
+
+
+# --- malformed items of entries.cborseq ----------------------------------------------------
+
+
+def test_a_malformed_event_item_blames_itself_not_the_events_after_it(
+    tampered: Tampered, bundle_case: BundleCase
+) -> None:
+    entries = entries_of(bundle_case.members())
+    damaged = entries[len(entries) // 2]
+
+    def damage(members: Members) -> Members:
+        items = [
+            encoding.encode([e.index, e.entry, 0]) if e == damaged else entry_item(e.index, e.entry)
+            for e in entries
+        ]
+        return replace(members, ENTRIES, b"".join(items))
+
+    result = tampered(damage)
+    position = entries.index(damaged) + 1
+    assert_found(result, "MEMBER_MALFORMED", member=f"{ENTRIES} item {position}")
+    # Its inclusion proof is passed over with it: every other event keeps its own.
+    assert problems(result, "INCLUSION_MISSING") == []
+    assert [p for p in result.report.problems if p.where.member == INCLUSION] == []
+
+
+def test_a_member_of_many_malformed_items_is_read_only_so_far(
+    tampered: Tampered, bundle_case: BundleCase
+) -> None:
+    # Tiny wrong-shaped items cost far more to report than events do: reading stops.
+    junk = b"\x00" * (MAX_MALFORMED_ITEMS + 500)
+    result = tampered(lambda m: replace(m, ENTRIES, dict(m)[ENTRIES] + junk))
+    cut = [
+        p
+        for p in result.report.problems
+        if p.code == "MEMBER_MALFORMED" and p.where.member == ENTRIES
+    ]
+    assert [p.message for p in cut] == [
+        f"{MAX_MALFORMED_ITEMS} malformed items: the rest is not read"
+    ]
+    items = [p for p in problems(result, "MEMBER_MALFORMED") if p.member != ENTRIES]
+    assert len(items) == MAX_MALFORMED_ITEMS
+    assert problems(result, "INCLUSION_MISSING") == []

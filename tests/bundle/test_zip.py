@@ -626,14 +626,42 @@ def test_extra_fields_are_parsed_strictly(tmp_path: Path) -> None:
         central = central_header(b"a", b"x", 0, extra=extra)
         return local + central + end_record(1, len(central), len(local))
 
-    ignored = struct.pack("<HH", 0x5455, 5) + b"\x01\x00\x00\x00\x00"  # a timestamp field
-    with ZipReader(save(tmp_path, with_extra(ignored))) as reader:
-        assert reader.members[0].name == "a"
     assert "runs past" in refusal(tmp_path, with_extra(struct.pack("<HH", 0x5455, 9) + b"\x00"))
     assert "truncated extra field" in refusal(tmp_path, with_extra(b"\x01"))
     unmarked = struct.pack("<HHQ", 1, 8, 1)
     assert "must hold exactly the 0 fields" in refusal(tmp_path, with_extra(unmarked))
     assert "two ZIP64 extra fields" in refusal(tmp_path, with_extra(struct.pack("<HH", 1, 0) * 2))
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        struct.pack("<HH", 0x5455, 5) + b"\x01\x00\x00\x00\x00",  # a time stamp
+        struct.pack("<HHB", 0x7075, 6, 1) + b"\x00\x00\x00\x00b",  # Info-ZIP Unicode path
+    ],
+)
+def test_extra_fields_but_zip64_are_refused_in_either_header(tmp_path: Path, field: bytes) -> None:
+    # Other readers honour some (a Unicode path names another file): they could extract
+    # something other than what was verified.
+    local = local_header(b"a", b"x")
+    local_with = patch(local, 28, struct.pack("<H", len(field))) + field + b"x"
+    central = central_header(b"a", b"x", 0, extra=field)
+    in_central = local + b"x" + central + end_record(1, len(central), len(local) + 1)
+    plain = central_header(b"a", b"x", 0)
+    in_local = local_with + plain + end_record(1, len(plain), len(local_with))
+    kind = struct.unpack_from("<H", field)[0]
+    for data in (in_central, in_local):
+        assert f"extra field of kind 0x{kind:04x}" in refusal(tmp_path, data)
+
+
+def test_a_zip64_locator_before_an_end_record_without_marks_is_refused(tmp_path: Path) -> None:
+    # Readers that follow any locator there would read another central directory.
+    local = local_header(b"a", b"x") + b"x"
+    central = central_header(b"a", b"x", 0)
+    locator = struct.pack("<IIQI", 0x07064B50, 0, 0, 1)
+    hidden = local + central[:-20] + locator
+    data = hidden + end_record(1, len(central), len(local))
+    assert "ZIP64 locator sits at offset" in refusal(tmp_path, data)
 
 
 def test_zip64_marks_need_a_zip64_field(tmp_path: Path) -> None:

@@ -161,6 +161,8 @@ CHECK_OF_CODE: dict[str, str] = {
     "FILE_NOT_RECORDED": _FILES,
 }
 _MAX_PHOTO_FOR_REPORT = 32 * 1024 * 1024
+#: Malformed items a sequence member may hold before the rest of it is left unread.
+MAX_MALFORMED_ITEMS = 1000
 _CHUNK = 1 << 20
 
 
@@ -253,7 +255,8 @@ class _Builder(ReportBuilder):
     def fail(self, code: str, where: Location, message: str) -> None:
         super().fail(code, where, message)
         if where.member is not None:
-            self.troubled.add(where.member)
+            # The member itself, not "member item N": one entry per member, however many items.
+            self.troubled.add(where.member.partition(" ")[0])
 
 
 class _BundleVerifier:
@@ -414,7 +417,8 @@ class _BundleVerifier:
         listed = [m.name for m in manifest.members if m.name != README]
         # dict.fromkeys: a manifest naming a member twice (or a fixed one) is still ordered.
         expected = list(dict.fromkeys([README, MANIFEST, CLOSING, INCLUSION, *listed]))
-        present = [m.name for m in self._archive.members if m.name in set(expected)]
+        named = set(expected)
+        present = [m.name for m in self._archive.members if m.name in named]
         wanted = [name for name in expected if name in self._digests]
         self._builder.ran(_MEMBER_ORDER)
         for actual, should in zip(present, wanted, strict=False):
@@ -561,8 +565,8 @@ class _BundleVerifier:
             signature_pool(self._workers, entries.size // 400) as pool,
         ):
             last = -1
-            for position, item in _sequence(stream, ENTRIES, entries.size, builder):
-                parsed = _entry_item(item, f"{ENTRIES} item {position}", builder)
+            for parsed in _parsed_items(stream, ENTRIES, entries.size, builder, _entry_item):
+                proof = next(proofs, None)  # taken for a malformed item too: they go in pairs
                 if parsed is None:
                     continue
                 index, entry = parsed
@@ -573,14 +577,15 @@ class _BundleVerifier:
                 finding = check_signed_entry(context, entry)
                 leaf = leaf_hash(entry)
                 place = self._replay(replay, finding, entry, index, leaf)
-                self._check_inclusion(inclusion, leaf, index, next(proofs, None), place)
+                self._check_inclusion(inclusion, leaf, index, proof, place)
                 self._check_case(finding.event, case, place)
                 if finding.signature is not None:
                     pool.add(finding.signature, place)
                     report_signatures(builder, pool.done())
-            # Read the proofs to their end: what follows the last event's proof is damage too.
+            # Read the proofs to their end: what follows the last event's proof is damage too
+            # (unless the events were not read to their end).
             extra = sum(1 for _ in proofs)
-            if extra:
+            if extra and ENTRIES not in builder.troubled:
                 builder.fail(
                     "MEMBER_MALFORMED",
                     Location(member=INCLUSION),
@@ -635,8 +640,7 @@ class _BundleVerifier:
             )
             return
         with self._archive.open(member) as stream:
-            for position, item in _sequence(stream, INCLUSION, member.size, self._builder):
-                yield _proof_item(item, f"{INCLUSION} item {position}", self._builder)
+            yield from _parsed_items(stream, INCLUSION, member.size, self._builder, _proof_item)
 
     def _check_inclusion(
         self,
@@ -759,7 +763,7 @@ class _BundleVerifier:
         """
         if self._archive.member(ENTRIES) is None:
             return None
-        if any(m.partition(" ")[0] == ENTRIES for m in self._builder.troubled):
+        if ENTRIES in self._builder.troubled:
             return None
         return self._events
 
@@ -1073,6 +1077,29 @@ def _sequence(
         raise
     except InvalidInput as exc:
         builder.fail("MEMBER_MALFORMED", Location(member=member), f"it cannot be read on: {exc}")
+
+
+def _parsed_items(
+    stream: Any,
+    member: str,
+    size: int,
+    builder: ReportBuilder,
+    parse: Callable[[Any, str, ReportBuilder], _Parsed | None],
+) -> Iterator[_Parsed | None]:
+    """Each item of a CBOR sequence member as ``parse`` reads it, ``None`` for a malformed
+    one (``parse`` reports it). With :data:`MAX_MALFORMED_ITEMS` malformed items the member
+    is damage, not data: reading stops there, so a member of tiny bad items cannot cost
+    the verifier far more time per byte than real events do."""
+    malformed = 0
+    for position, item in _sequence(stream, member, size, builder):
+        parsed = parse(item, f"{member} item {position}", builder)
+        if parsed is None:
+            malformed += 1
+            if malformed == MAX_MALFORMED_ITEMS:
+                message = f"{MAX_MALFORMED_ITEMS} malformed items: the rest is not read"
+                builder.fail("MEMBER_MALFORMED", Location(member=member), message)
+                return
+        yield parsed
 
 
 def _entry_item(item: Any, where: str, builder: ReportBuilder) -> tuple[int, bytes] | None:

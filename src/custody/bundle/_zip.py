@@ -13,7 +13,7 @@ custody does not control. Both ends therefore keep to a small subset of ZIP (PKW
   directory, end record, with nothing before, between or after them. Every byte belongs to one
   structure, so members cannot overlap and nothing can hide in gaps, comments or trailing data.
 * No encryption, data descriptors, comments or multi-disk fields; the only extra field written
-  is ZIP64's (the reader skips other extra fields), and ZIP64 records appear only where a size,
+  is ZIP64's (the reader refuses other extra fields), and ZIP64 records appear only where a size,
   offset or count overflows the classic fields.
 
 The writer is deterministic: every field that ZIP lets a writer choose (time stamps, host,
@@ -630,7 +630,18 @@ class ZipReader:
             raise _Refused(f"the end record at offset {end} describes a multi-disk archive")
         if count == _MARK16 or _MARK32 in (size, offset):
             return self._read_end64(end, count, size, offset)
+        self._refuse_unused_locator(end)
         return _Directory(count, offset, size, end)
+
+    def _refuse_unused_locator(self, end: int) -> None:
+        """Refuse a ZIP64 locator before an end record that calls for none: some readers
+        follow any locator there, to a directory this reader would never look at."""
+        at = end - _LOCATOR.size
+        if at >= 0 and self._exact(at, 4) == struct.pack("<I", _LOCATOR_SIGNATURE):
+            raise _Refused(
+                f"a ZIP64 locator sits at offset {at}, before an end record that calls for no "
+                "ZIP64 records: readers would disagree on where the central directory is"
+            )
 
     def _misplaced_end(self) -> str:
         # Only to explain the refusal: look for an end record followed by something.
@@ -940,7 +951,12 @@ def _decode_name(where: str, raw_name: bytes, flags: int) -> str:
 
 
 def _zip64_field(where: str, extra: bytes) -> bytes | None:
-    """The data of the ZIP64 extra field in ``extra``, if there is one; other fields are skipped."""
+    """The data of the ZIP64 extra field in ``extra``, if there is one.
+
+    Any other extra field is refused: other readers honour some of them (a Unicode path
+    naming another file, a second directory for ZIP64 readers), so what they extract could
+    differ from what was verified.
+    """
     found: bytes | None = None
     position = 0
     while position < len(extra):
@@ -953,10 +969,14 @@ def _zip64_field(where: str, extra: bytes) -> bytes | None:
                 f"{where} has an extra field of {length} bytes at byte {position} that runs past "
                 f"the {len(extra)} bytes declared"
             )
-        if kind == _ZIP64_EXTRA:
-            if found is not None:
-                raise _Refused(f"{where} has two ZIP64 extra fields")
-            found = extra[start : start + length]
+        if kind != _ZIP64_EXTRA:
+            raise _Refused(
+                f"{where} has an extra field of kind 0x{kind:04x} at byte {position}; "
+                "bundles carry no extra field but ZIP64's"
+            )
+        if found is not None:
+            raise _Refused(f"{where} has two ZIP64 extra fields")
+        found = extra[start : start + length]
         position = start + length
     return found
 
