@@ -37,7 +37,7 @@ from custody.medical import (
     validate,
 )
 from custody.model import Actor, PhysicalItem, Place
-from custody.report import render_medical_report, signatures_of
+from custody.report import render_medical_report, reviews_of, signatures_of
 from custody.verify import verify_ledger
 
 CASE = "NPM-2026-031"
@@ -126,6 +126,7 @@ def main(directory: Path) -> int:
                 state.evaluation,
                 language=language,
                 signatures=signatures_of(state),
+                reviews=reviews_of(state),
                 photographs=pictures,
                 status=state.status,
                 digest=state.digest.hex(),

@@ -124,3 +124,11 @@ def test_each_report_shows_both_signatures_with_fingerprints(
     # Key ids in full and as grouped fingerprints (four hex digits per group).
     assert len(re.findall(r"\b[0-9a-f]{64}\b", signatures)) >= 2
     assert re.search(r"([0-9a-f]{4} ){7}[0-9a-f]{4}", signatures)
+
+
+@pytest.mark.parametrize("language", ["en", "es", "fr"])
+def test_each_report_shows_the_colleague_review(reports: dict[str, str], language: str) -> None:
+    reviews = reports[language][reports[language].index('id="reviews"') :]
+    assert label("review", language) in reviews
+    assert label("no_review_recorded", language) not in reviews
+    assert re.search(r"([0-9a-f]{4} ){7}[0-9a-f]{4}", reviews)

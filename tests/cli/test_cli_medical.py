@@ -16,6 +16,8 @@ from custody.errors import InvalidInput
 from custody.ledger import Ledger
 from custody.medical import SAMPLE_SUBJECT_ID, IdentityRecord, SamplePhoto, sample_evaluation
 from custody.model import DigitalItem
+from custody.report import label
+from html_page import Page
 
 IMAGES = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "images" / "jpg"
 PHOTOS = ("Canon_40D.jpg", "Nikon_D70.jpg", "Pentax_K10D.jpg", "Sony_HDR-HC3.jpg")
@@ -224,6 +226,9 @@ def test_record_review_seal_and_report(sh: Shell, clinic: dict[str, Any]) -> Non
     assert sh(*argv, "--diagrams", str(diagrams)) == 0, sh.err
     html = report.read_text(encoding="utf-8")
     assert "muy compatible con" in html
+    reviews = Page(html)["reviews"].text()
+    assert sh.key_id(keys["reviewer"]) in reviews
+    assert label("no_review_recorded", "es") not in reviews
     assert html.count("data:image/jpeg;base64,") >= 3  # photographs from the blob store
     assert sorted(p.name.split("-", 5)[-1] for p in diagrams.iterdir()) == [
         "back.png",
@@ -352,3 +357,45 @@ def test_the_report_leaves_the_face_out_unless_asked(sh: Shell, clinic: dict[str
     assert sh(*argv) == 0, sh.err
     shown = plain.read_text().count("data:image/jpeg;base64,")
     assert faces.read_text().count("data:image/jpeg;base64,") == shown + 1
+
+
+def test_status_says_who_reviewed_the_current_version(sh: Shell, clinic: dict[str, Any]) -> None:
+    keys, evaluation_id = clinic["keys"], clinic["document"]["evaluation_id"]
+    assert sh("medical", "record", CASE, clinic["path"], "--key", keys["physician"]) == 0
+    assert sh("medical", "status", CASE, evaluation_id) == 0, sh.err
+    assert "not reviewed (no review of this version is recorded)" in sh.out.splitlines()
+    assert sh("medical", "status", CASE, evaluation_id, "--json") == 0
+    assert json.loads(sh.out)["reviewed_by"] == []
+    for _ in range(2):  # a second review by the same reviewer names them once
+        assert sh("medical", "review", CASE, evaluation_id, "--key", keys["reviewer"]) == 0
+    reviewer = sh.key_id(keys["reviewer"])
+    assert sh("medical", "status", CASE, evaluation_id) == 0, sh.err
+    assert f"reviewed by: {reviewer}" in sh.out.splitlines()
+    assert "not reviewed" not in sh.out
+    assert sh("medical", "status", CASE, evaluation_id, "--json") == 0
+    assert json.loads(sh.out)["reviewed_by"] == [reviewer]
+
+
+def test_the_report_makes_a_missing_diagram_folder(sh: Shell, clinic: dict[str, Any]) -> None:
+    keys, evaluation_id = clinic["keys"], clinic["document"]["evaluation_id"]
+    assert sh("medical", "record", CASE, clinic["path"], "--key", keys["physician"]) == 0
+    report, diagrams = sh.root / "report.html", sh.root / "out" / "diagrams"
+    argv = ["medical", "report", CASE, evaluation_id, "--out", str(report)]
+    assert sh(*argv, "--diagrams", str(diagrams)) == 0, sh.err
+    assert len(list(diagrams.glob(f"{evaluation_id}-*.png"))) == 3
+    reviews = Page(report.read_text(encoding="utf-8"))["reviews"].text()
+    assert label("no_review_recorded", "en") in reviews
+
+
+def test_the_report_refuses_diagrams_in_a_file_before_writing(
+    sh: Shell, clinic: dict[str, Any]
+) -> None:
+    keys, evaluation_id = clinic["keys"], clinic["document"]["evaluation_id"]
+    assert sh("medical", "record", CASE, clinic["path"], "--key", keys["physician"]) == 0
+    report, diagrams = sh.root / "report.html", sh.root / "diagrams"
+    diagrams.write_text("not a folder")
+    argv = ["medical", "report", CASE, evaluation_id, "--out", str(report)]
+    assert sh(*argv, "--diagrams", str(diagrams)) == 2
+    assert "is not a folder; nothing written" in sh.err
+    assert not report.exists()
+    assert diagrams.read_text() == "not a folder"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import sqlite3
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -91,10 +92,39 @@ def test_recorded_reviewed_and_sealed_by_every_evaluator(ledger: Ledger, prepare
         CLINICIANS.physician.key_id,
         CLINICIANS.psychologist.key_id,
     ]
-    assert state.reviews == (CLINICIANS.reviewer.key_id,)
+    assert [r.key_id for r in state.reviews] == [CLINICIANS.reviewer.key_id]
     assert verify_ledger(ledger).ok
     assert evaluation.evaluation_id in ledger.evaluations(CASE)
     assert evaluation.evaluation_id not in {i.reference for i in ledger.items(CASE)}
+
+
+def test_a_review_carries_its_time_digest_and_log_entry(ledger: Ledger, prepared: Any) -> None:
+    evaluation = _evaluation(prepared)
+    record_evaluation(ledger, CASE, evaluation, CLINICIANS.physician)
+    reviewed_at = SAMPLE_TIME + timedelta(days=2, hours=3)
+    state = review_evaluation(
+        ledger, CASE, evaluation.evaluation_id, CLINICIANS.reviewer, at=reviewed_at
+    )
+    (review,) = state.reviews
+    assert (review.key_id, review.reviewed_at, review.digest) == (
+        CLINICIANS.reviewer.key_id,
+        reviewed_at,
+        state.digest,
+    )
+    assert review.index == state.events[-1].index
+
+
+def test_a_review_of_an_earlier_version_is_not_a_review_of_the_current_one(
+    ledger: Ledger, prepared: Any
+) -> None:
+    evaluation = _evaluation(prepared)
+    record_evaluation(ledger, CASE, evaluation, CLINICIANS.physician)
+    reviewed = review_evaluation(ledger, CASE, evaluation.evaluation_id, CLINICIANS.reviewer)
+    revised = attrs.evolve(evaluation, restrictions_statement="Second draft.")
+    state = record_evaluation(ledger, CASE, revised, CLINICIANS.physician)
+    assert reviewed.reviews
+    assert state.digest != reviewed.digest
+    assert state.reviews == ()
 
 
 def test_no_clinical_content_or_identity_in_any_event(ledger: Ledger, prepared: Any) -> None:

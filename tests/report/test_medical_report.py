@@ -32,6 +32,7 @@ from custody.medical import (
     EvaluationStatus,
     SamplePhoto,
     record_evaluation,
+    review_evaluation,
     sample_evaluation,
     seal_evaluation,
 )
@@ -41,9 +42,11 @@ from custody.report._medical_report import (
     DIAGRAM_DPI,
     THUMBNAIL_SIDE,
     PhotoImage,
+    ReviewNote,
     Signature,
     diagram_png_for,
     render_medical_report,
+    reviews_of,
     signatures_of,
 )
 from custody.testing import Clinicians, fixed_key, new_ledger, prepare_medical_case
@@ -58,6 +61,8 @@ PHYSICIAN = fixed_key("medical-report/physician").key_id.hex()
 PSYCHOLOGIST = fixed_key("medical-report/psychologist").key_id.hex()
 DIGEST = hashlib.sha256(b"the evaluation digest of the sample").hexdigest()
 SIGNED_AT = datetime(2026, 3, 4, 16, 30, tzinfo=UTC)
+REVIEWER = fixed_key("medical-report/reviewer").key_id.hex()
+REVIEWED_AT = datetime(2026, 3, 4, 11, 5, tzinfo=UTC)
 
 #: Each section's id and the label key of its heading.
 SECTIONS = {
@@ -125,6 +130,22 @@ def physician_signature(digest: str = DIGEST) -> Signature:
 
 def psychologist_signature() -> Signature:
     return Signature("C-PSY", "Dr Tomas Lindqvist (fictional)", PSYCHOLOGIST, SIGNED_AT, DIGEST)
+
+
+def review_note(digest: str = DIGEST) -> ReviewNote:
+    return ReviewNote(key_id=REVIEWER, reviewed_at=REVIEWED_AT, digest=digest)
+
+
+def reviewed(evaluation: Evaluation, reviews: Any, language: str = "en") -> Page:
+    """The report of ``evaluation`` with ``reviews``, sealed by the physician only."""
+    text = render_medical_report(
+        evaluation,
+        language=language,
+        signatures=[physician_signature()],
+        digest=DIGEST,
+        reviews=reviews,
+    )
+    return Page(text)
 
 
 @pytest.fixture(scope="module")
@@ -551,6 +572,111 @@ def test_a_signature_over_another_digest_is_flagged(evaluation: Evaluation) -> N
     assert label("status_draft", "en") in status.text()
 
 
+# --- reviews ----------------------------------------------------------------------------------
+
+
+def test_without_reviews_the_report_says_nothing_about_them(
+    evaluation: Evaluation, files: dict[str, bytes], reports: dict[str, str]
+) -> None:
+    text = render_medical_report(
+        evaluation,
+        signatures=[physician_signature()],
+        photographs=files,
+        digest=DIGEST,
+        reviews=None,
+    )
+    assert text == reports["en"]
+    assert "reviews" not in Page(text).ids
+    assert label("review", "en") not in text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_review_recorded_is_said_in_the_language(evaluation: Evaluation, language: str) -> None:
+    page = reviewed(evaluation, [], language)
+    block = page["reviews"]
+    assert next(block.iter("h3")).text() == label("review", language)
+    (sentence,) = block.by_class("none")
+    assert sentence.text() == label("no_review_recorded", language)
+    assert not block.by_class("review")
+    signatures = [s.attributes["id"] for s in page["signatures"].iter() if "id" in s.attributes]
+    assert signatures[-1] == "reviews"  # after the evaluators' cards
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_review_shows_the_reviewers_key_and_when(evaluation: Evaluation, language: str) -> None:
+    block = reviewed(evaluation, [review_note()], language)["reviews"]
+    (card,) = block.by_class("review")
+    (fingerprint,) = card.by_class("fingerprint")
+    assert fingerprint.text() == " ".join(REVIEWER[i : i + 4] for i in range(0, 64, 4))
+    assert REVIEWER in card.text()
+    assert DIGEST in card.text()
+    assert "2026-03-04T11:05:00 UTC" in card.text()
+    assert label("reviewed_at", language) in card.text()
+    assert not card.by_class("warning")
+    assert label("no_review_recorded", language) not in block.text()
+
+
+def test_a_review_of_another_digest_is_flagged(evaluation: Evaluation) -> None:
+    block = reviewed(evaluation, [review_note(), review_note(digest="00" * 32)])["reviews"]
+    current, other = block.by_class("review")
+    assert not current.by_class("warning")
+    (warning,) = other.by_class("warning")
+    assert warning.text().strip() == label("review_digest_differs", "en")
+
+
+@pytest.mark.parametrize(
+    ("reviews", "field"),
+    [
+        ("not reviews", "reviews"),
+        ([review_note(), "not a review"], "reviews[1]"),
+        ([physician_signature()], "reviews[0]"),
+    ],
+    ids=["text", "wrong-type", "a-signature"],
+)
+def test_reviews_are_checked(evaluation: Evaluation, reviews: Any, field: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        render_medical_report(evaluation, reviews=reviews)
+    assert caught.value.field == field
+
+
+def test_review_fields_are_validated_so_no_markup_gets_in(evaluation: Evaluation) -> None:
+    with pytest.raises(InvalidInput, match="key_id"):
+        ReviewNote(HOSTILE, REVIEWED_AT, DIGEST)
+    with pytest.raises(InvalidInput, match="digest"):
+        ReviewNote(REVIEWER, REVIEWED_AT, HOSTILE)
+    with pytest.raises(InvalidInput, match="reviewed_at"):
+        ReviewNote(REVIEWER, datetime(2026, 3, 4), DIGEST)  # naive
+    with attrs.validators.disabled():
+        hostile = ReviewNote(HOSTILE, REVIEWED_AT, DIGEST)
+    with pytest.raises(InvalidInput) as caught:
+        render_medical_report(evaluation, reviews=[hostile])
+    assert caught.value.field == "key_id"
+
+
+def test_reviews_in_the_ledger_become_the_reports_reviews(tmp_path: Path) -> None:
+    clinicians = Clinicians()
+    with new_ledger(tmp_path / "ledger.db") as ledger:
+        document, _ = prepare_medical_case(ledger, clinicians, case="CASE-MED")
+        evaluation = Evaluation.from_json(document)
+        record_evaluation(ledger, "CASE-MED", evaluation, clinicians.physician)
+        unreviewed = reviews_of(
+            seal_evaluation(ledger, "CASE-MED", evaluation.evaluation_id, clinicians.physician)
+        )
+        state = review_evaluation(
+            ledger, "CASE-MED", evaluation.evaluation_id, clinicians.reviewer, at=REVIEWED_AT
+        )
+    assert unreviewed == []
+    assert reviews_of(state) == [
+        ReviewNote(clinicians.reviewer.key_id.hex(), REVIEWED_AT, state.digest.hex())
+    ]
+    text = render_medical_report(
+        state.evaluation, digest=state.digest.hex(), reviews=reviews_of(state), language="fr"
+    )
+    (card,) = Page(text)["reviews"].by_class("review")
+    assert clinicians.reviewer.key_id.hex() in card.text()
+    assert not card.by_class("warning")
+
+
 @pytest.mark.parametrize(
     ("signatures", "field"),
     [
@@ -676,6 +802,8 @@ def test_the_label_scan_sees_every_label_a_report_looks_up(
     monkeypatch.setattr(_report_context, "label", recording)
     render_medical_report(evaluation, signatures=[physician_signature()], photographs=files)
     render_medical_report(evaluation, status=EvaluationStatus.AMENDED)
+    render_medical_report(evaluation, digest=DIGEST, reviews=[review_note(digest="00" * 32)])
+    render_medical_report(evaluation, reviews=[])
     assert len(looked_up) > 200
     assert looked_up <= report_label_keys()
 

@@ -37,7 +37,7 @@ from custody.medical import (
     seal_evaluation,
     validate,
 )
-from custody.report import diagram_png_for, render_medical_report, signatures_of
+from custody.report import diagram_png_for, render_medical_report, reviews_of, signatures_of
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -167,23 +167,26 @@ def report(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
     """Render the medical report of a recorded evaluation as HTML (and its diagrams as PNG)."""
     with ctx.open_ledger() as ledger:
         state = load_evaluation(ledger, args.case, args.evaluation)
-        signatures = signatures_of(state)
+    target = Path(args.out)
+    refuse_existing(target)
+    diagrams = _diagram_folder(Path(args.diagrams)) if args.diagrams else None
     photographs = _photographs(ctx, state.evaluation, faces=args.show_faces)
     html = render_medical_report(
         state.evaluation,
         language=args.language,
-        signatures=signatures,
+        signatures=signatures_of(state),
         photographs=photographs,
         status=state.status,
         digest=state.digest.hex(),
+        reviews=reviews_of(state),
     )
-    _create(Path(args.out), html.encode())
+    _create(target, html.encode())
     print(f"report ({args.language}, {state.status.value}) written to {args.out}", file=out)
-    if args.diagrams:
+    if diagrams is not None:
         for name, png in diagram_png_for(state.evaluation, language=args.language).items():
-            target = Path(args.diagrams) / f"{state.reference}-{name}.png"
-            _create(target, png)
-            print(f"diagram written to {target}", file=out)
+            diagram = diagrams / f"{state.reference}-{name}.png"
+            _create(diagram, png)
+            print(f"diagram written to {diagram}", file=out)
     return EXIT_OK
 
 
@@ -307,6 +310,20 @@ def _check_targets(*paths: Path) -> None:
             raise InvalidInput("no such folder to write the file in", field=str(path))
 
 
+def _diagram_folder(folder: Path) -> Path:
+    """The folder for the diagram files, made (with its parents) before anything is written,
+    so that a missing folder does not leave a report without its diagrams."""
+    if folder.exists() and not folder.is_dir():
+        raise InvalidInput("is not a folder; nothing written", field=str(folder))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InvalidInput(
+            f"cannot create the folder ({exc.strerror or exc}); nothing written", field=str(folder)
+        ) from exc
+    return folder
+
+
 def _identity_path(document: str) -> str:
     path = Path(document)
     return str(path.with_name(path.stem + ".identity.json"))
@@ -366,6 +383,7 @@ def _print_report(out: TextIO, report: ValidationReport, as_json: bool) -> None:
 
 
 def _print_state(out: TextIO, state: EvaluationState, as_json: bool) -> None:
+    reviewers = _reviewers(state)
     summary = {
         "case": state.case,
         "evaluation": state.reference,
@@ -374,14 +392,25 @@ def _print_state(out: TextIO, state: EvaluationState, as_json: bool) -> None:
         "digest": state.digest.hex(),
         "sealed_by": [s.key_id.hex() for s in state.seals],
         "awaiting": list(state.unsealed_by),
+        "reviewed_by": reviewers,
     }
     if as_json:
         print(json.dumps(summary), file=out)
         return
     print(f"evaluation {state.reference} version {state.version}: {state.status.value}", file=out)
     print(f"digest {state.digest.hex()}", file=out)
+    if reviewers:
+        print(f"reviewed by: {', '.join(reviewers)}", file=out)
+    else:
+        print("not reviewed (no review of this version is recorded)", file=out)
     if state.unsealed_by:
         print(f"awaiting seals from: {', '.join(state.unsealed_by)}", file=out)
+
+
+def _reviewers(state: EvaluationState) -> list[str]:
+    """Key ids of those who reviewed the current version, each once, in the order recorded
+    (a reviewer may review the same version again)."""
+    return list(dict.fromkeys(review.key_id.hex() for review in state.reviews))
 
 
 COMMANDS: dict[tuple[str, str | None], Callable[[argparse.Namespace, Context, TextIO], int]] = {

@@ -297,7 +297,11 @@ def _medical(commands: argparse._SubParsersAction[_Parser]) -> None:
     render.add_argument(
         "--language", default="en", choices=("en", "es", "fr"), help="language of the report"
     )
-    render.add_argument("--diagrams", metavar="DIR", help="also write each body diagram as PNG")
+    render.add_argument(
+        "--diagrams",
+        metavar="DIR",
+        help="also write each body diagram as PNG into DIR (made if missing)",
+    )
     render.add_argument(
         "--show-faces",
         action="store_true",

@@ -82,6 +82,24 @@ class SealSignature:
 
 
 @attrs.frozen
+class Review:
+    """A review by someone who is not an evaluator: who, when, over which digest, in which
+    log entry.
+
+    Attributes:
+        key_id: the reviewer's key id.
+        reviewed_at: the claimed time of the review.
+        digest: the evaluation digest reviewed.
+        index: the review event's leaf index in the log.
+    """
+
+    key_id: bytes
+    reviewed_at: datetime
+    digest: bytes
+    index: int
+
+
+@attrs.frozen
 class EvaluationState:
     """An evaluation as the ledger holds it now.
 
@@ -93,7 +111,7 @@ class EvaluationState:
         version: its version number (0 for the first draft).
         status: draft, sealed or amended.
         seals: the seals given to the current version.
-        reviews: key ids of reviewers of the current version.
+        reviews: the reviews of the current version, in the order recorded.
         events: every event of the evaluation's chain.
     """
 
@@ -104,7 +122,7 @@ class EvaluationState:
     version: int
     status: EvaluationStatus
     seals: tuple[SealSignature, ...]
-    reviews: tuple[bytes, ...]
+    reviews: tuple[Review, ...]
     events: tuple[RecordedEvent, ...]
 
     @property
@@ -334,7 +352,7 @@ def load_evaluation(ledger: Ledger, case: str, reference: str) -> EvaluationStat
         if c.type is EventType.EVALUATION_SEALED and c.digest == latest.digest
     )
     reviews = tuple(
-        e.event.actor
+        Review(e.event.actor, e.event.body.time, c.digest, e.index)
         for e, c in claims
         if c.type is EventType.EVALUATION_REVIEWED and c.digest == latest.digest
     )

@@ -17,8 +17,9 @@ from :func:`custody_periods`) and :func:`explain_problem`'s plain words for each
 
 Medical reports: :func:`render_medical_report` renders an evaluation as one self-contained
 HTML document in English, Spanish or French (:data:`LANGUAGES`), with its body diagrams,
-photograph thumbnails and the evaluators' :class:`Signature` s; :func:`term` and
-:func:`label` give the translated vocabulary and headings.
+photograph thumbnails, the evaluators' :class:`Signature` s and the :class:`ReviewNote` s of
+reviewers who are not evaluators; :func:`term` and :func:`label` give the translated
+vocabulary and headings.
 """
 
 from custody.report._bundle_report import explain_problem, render_bundle_report
@@ -33,9 +34,11 @@ from custody.report._diagrams import (
 from custody.report._i18n import LANGUAGES, Language, label, term
 from custody.report._medical_report import (
     PhotoImage,
+    ReviewNote,
     Signature,
     diagram_png_for,
     render_medical_report,
+    reviews_of,
     signatures_of,
 )
 from custody.report._timeline import Period, custody_periods, timeline_svg
@@ -47,6 +50,7 @@ __all__ = [
     "Marker",
     "Period",
     "PhotoImage",
+    "ReviewNote",
     "Signature",
     "custody_periods",
     "default_view",
@@ -58,6 +62,7 @@ __all__ = [
     "region_anchor",
     "render_bundle_report",
     "render_medical_report",
+    "reviews_of",
     "signatures_of",
     "term",
     "timeline_svg",

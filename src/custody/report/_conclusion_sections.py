@@ -46,7 +46,7 @@ from custody.report._report_context import (
 )
 
 if TYPE_CHECKING:
-    from custody.report._medical_report import Signature
+    from custody.report._medical_report import ReviewNote, Signature
 
 __all__ = ["CONCLUSION_PARTS"]
 
@@ -217,6 +217,7 @@ def _signatures(r: ReportContext) -> Html | None:
     return blocks(
         note(r.t("signatures_note")),
         *(_signature(r, c) for c in r.evaluation.evaluators),
+        _reviews(r),
     )
 
 
@@ -261,6 +262,30 @@ def _signature_warnings(r: ReportContext, c: Clinician, s: Signature) -> Html | 
     if r.digest is not None and s.digest != r.digest:
         warnings.append(r.t("digest_differs"))
     return el("div", bullet_list(warnings), class_="warning") if warnings else None
+
+
+def _reviews(r: ReportContext) -> Html | None:
+    """The reviews of the version by someone who is not an evaluator; nothing when the caller
+    says nothing about reviews, so that silence is never read as "not reviewed"."""
+    if r.reviews is None:
+        return None
+    shown = blocks(*(_review(r, n) for n in r.reviews)) or el(
+        "p", r.t("no_review_recorded"), class_="none"
+    )
+    return el("div", h3(r.t("review")), shown, id="reviews", class_="reviews")
+
+
+def _review(r: ReportContext, n: ReviewNote) -> Html:
+    """One review: the reviewer's key in full and as a fingerprint, when, over what."""
+    fields: list[tuple[str, Node]] = [
+        ("reviewer_key_id", code(n.key_id)),
+        ("key_fingerprint", _fingerprint(n.key_id)),
+        ("reviewed_at", moment(n.reviewed_at)),
+        ("reviewed_digest", code(n.digest)),
+    ]
+    differs = r.digest is not None and n.digest != r.digest
+    warning = el("div", bullet_list([r.t("review_digest_differs")]), class_="warning")
+    return el("article", dl(r, fields), warning if differs else None, class_="review card")
 
 
 def _addenda(r: ReportContext) -> Html | None:

@@ -1294,6 +1294,14 @@ LABELS: dict[str, tuple[str, str, str]] = {
     "key_differs": ("The signing key is not the key declared for this evaluator.", "La clave de firma no es la declarada para este evaluador.", "La clé de signature n'est pas celle déclarée pour cet évaluateur."),
     "declared_key": ("Declared key", "Clave declarada", "Clé déclarée"),
     "digest_differs": ("This signature covers another version of the evaluation, not the one reported here.", "Esta firma cubre otra versión de la evaluación, no la que se presenta aquí.", "Cette signature porte sur une autre version de l'évaluation, et non sur celle présentée ici."),
+    # review of the version by someone who is not an evaluator (the peer or supervisor
+    # review of the project's lifecycle); es/fr CHOSEN here
+    "review": ("Review by someone other than the evaluators", "Revisión por una persona distinta de los evaluadores", "Relecture par une personne autre que les évaluateurs"),
+    "no_review_recorded": ("No review of this version by someone other than the evaluators is recorded.", "No consta ninguna revisión de esta versión por una persona distinta de los evaluadores.", "Aucune relecture de cette version par une personne autre que les évaluateurs n'est consignée."),
+    "reviewer_key_id": ("Reviewer's key identifier", "Identificador de la clave del revisor", "Identifiant de la clé du relecteur"),
+    "reviewed_at": ("Date and time of review", "Fecha y hora de la revisión", "Date et heure de la relecture"),
+    "reviewed_digest": ("Digest reviewed", "Resumen criptográfico revisado", "Condensat relu"),
+    "review_digest_differs": ("This review covers another version of the evaluation, not the one reported here.", "Esta revisión se refiere a otra versión de la evaluación, no a la que se presenta aquí.", "Cette relecture porte sur une autre version de l'évaluation, et non sur celle présentée ici."),
     "supersedes": ("Replaces the sealed version", "Sustituye a la versión sellada", "Remplace la version scellée"),
     "fields_changed": ("Fields changed", "Campos modificados", "Champs modifiés"),
     # values

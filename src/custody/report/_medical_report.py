@@ -23,7 +23,7 @@ What the document holds, and what it does not:
   given. Other photographs appear as thumbnails re-encoded from their decoded pixels:
   upright, at most :data:`THUMBNAIL_SIDE` pixels, without EXIF, GPS or any other metadata,
   and only when the bytes given hash to the SHA-256 the evaluation records.
-* Signatures are shown as the caller gives them; nothing here verifies them
+* Signatures and reviews are shown as the caller gives them; nothing here verifies them
   (``custody.verify`` does). The status line is the caller's, or derived from the
   signatures given.
 * The output depends only on the arguments (and on the installed Pillow and fonts): the same
@@ -60,9 +60,11 @@ __all__ = [
     "MAX_PHOTO_PIXELS",
     "THUMBNAIL_SIDE",
     "PhotoImage",
+    "ReviewNote",
     "Signature",
     "diagram_png_for",
     "render_medical_report",
+    "reviews_of",
     "signatures_of",
 ]
 
@@ -128,6 +130,22 @@ class Signature:
 
 
 @attrs.frozen
+class ReviewNote:
+    """A review of the evaluation by someone who is not an evaluator, as the report shows it
+    (verified elsewhere).
+
+    Attributes:
+        key_id: the reviewer's key id (lowercase hexadecimal).
+        reviewed_at: when the review was signed (timezone-aware; shown in UTC).
+        digest: the evaluation digest the review covers (lowercase hexadecimal).
+    """
+
+    key_id: str = attrs.field(validator=_validator(_require_hex))
+    reviewed_at: datetime = attrs.field(validator=_validator(_require_moment))
+    digest: str = attrs.field(validator=_validator(_require_hex))
+
+
+@attrs.frozen
 class PhotoImage:
     """The file of one photograph of the evaluation, for its thumbnail in the report.
 
@@ -149,6 +167,7 @@ def render_medical_report(
     photographs: Mapping[str, bytes] | Sequence[PhotoImage] | None = None,
     status: str | EvaluationStatus | None = None,
     digest: str | None = None,
+    reviews: Sequence[ReviewNote] | None = None,
 ) -> str:
     """The medico-legal report of ``evaluation``: a complete, self-contained HTML5 document.
 
@@ -167,14 +186,18 @@ def render_medical_report(
             :class:`~custody.medical.EvaluationStatus` (shown in the report's language) or
             text (shown as given); by default, derived from ``signatures`` and ``digest``.
         digest: the evaluation digest (lowercase hexadecimal) of the version reported;
-            signatures over another digest are flagged.
+            signatures and reviews over another digest are flagged.
+        reviews: the reviews of the version by someone who is not an evaluator. ``None``
+            (the default) says nothing about reviews and the report shows none; an empty
+            sequence says that none is recorded, and the report states it.
 
     Returns:
         The HTML text; the same arguments always give the same text.
 
     Raises:
-        InvalidInput: ``language`` is not supported; a signature, a photograph file or the
-            digest is malformed; a signature names no evaluator, or one evaluator twice.
+        InvalidInput: ``language`` is not supported; a signature, a review, a photograph
+            file or the digest is malformed; a signature names no evaluator, or one
+            evaluator twice.
     """
     _check_arguments(evaluation, language)
     if digest is not None:
@@ -187,6 +210,7 @@ def render_medical_report(
         signatures=_signatures_by_evaluator(evaluation, signatures),
         photo_files=_photo_files(evaluation, photographs),
         digest=digest,
+        reviews=_checked_reviews(reviews),
     )
     return _document(report, _status_line(report, status))
 
@@ -212,6 +236,19 @@ def signatures_of(state: EvaluationState) -> list[Signature]:
     ]
 
 
+def reviews_of(state: EvaluationState) -> list[ReviewNote]:
+    """The reviews of the current version of a recorded evaluation, for the report, in the
+    order recorded. They are read from the ledger's state, not verified again."""
+    return [
+        ReviewNote(
+            key_id=review.key_id.hex(),
+            reviewed_at=review.reviewed_at,
+            digest=review.digest.hex(),
+        )
+        for review in state.reviews
+    ]
+
+
 def diagram_png_for(evaluation: Evaluation, *, language: str = "en") -> dict[str, bytes]:
     """The body diagrams of ``evaluation`` as the report draws them, as PNG files.
 
@@ -229,7 +266,12 @@ def diagram_png_for(evaluation: Evaluation, *, language: str = "en") -> dict[str
     """
     _check_arguments(evaluation, language)
     r = ReportContext(
-        evaluation=evaluation, language=language, signatures={}, photo_files={}, digest=None
+        evaluation=evaluation,
+        language=language,
+        signatures={},
+        photo_files={},
+        digest=None,
+        reviews=None,
     )
     return diagram_files(r)
 
@@ -261,6 +303,18 @@ def _signatures_by_evaluator(
             raise InvalidInput("is a second signature of the same evaluator", field=field)
         found[signature.clinician_id] = signature
     return found
+
+
+def _checked_reviews(reviews: Sequence[ReviewNote] | None) -> tuple[ReviewNote, ...] | None:
+    if reviews is None:
+        return None
+    if isinstance(reviews, str | bytes) or not isinstance(reviews, Sequence):
+        raise InvalidInput("must be a sequence of ReviewNote", field="reviews")
+    for index, review in enumerate(reviews):
+        if not isinstance(review, ReviewNote):
+            raise InvalidInput("is not a ReviewNote", field=f"reviews[{index}]")
+        attrs.validate(review)  # validators can be switched off globally
+    return tuple(reviews)
 
 
 def _photo_files(

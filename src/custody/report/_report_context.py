@@ -25,7 +25,7 @@ from custody.report._html import TIMES, Html, Node, el, escaped, link
 from custody.report._i18n import label, term
 
 if TYPE_CHECKING:
-    from custody.report._medical_report import Signature
+    from custody.report._medical_report import ReviewNote, Signature
 
 __all__ = [
     "Part",
@@ -55,6 +55,7 @@ class ReportContext:
     signatures: Mapping[str, Signature]
     photo_files: Mapping[str, bytes]
     digest: str | None
+    reviews: Sequence[ReviewNote] | None
     findings: Mapping[str, PhysicalFinding] = attrs.field(init=False)
     methods: Mapping[str, AllegedMethod] = attrs.field(init=False)
     interpreters: Mapping[str, Interpreter] = attrs.field(init=False)
