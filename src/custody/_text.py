@@ -48,12 +48,28 @@ def _fitting(word: str, width: float, measure: Measure) -> int:
 # text shown around them (Unicode Standard Annex #9; CVE-2021-42574, "Trojan Source").
 _CONTROLS = (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0))
 _BIDI_CONTROLS = (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
-_SHOWN_AS_ESCAPES = {code: f"\\x{code:02x}" for code in _CONTROLS} | {
-    code: f"\\u{code:04x}" for code in _BIDI_CONTROLS
-}
+# Every character that ends a line for str.splitlines, and so for a reader of the output:
+# newline, VT, FF, CR, the file/group/record separators, NEL, and the Unicode line and
+# paragraph separators.
+_LINE_BREAKS = (0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x85, 0x2028, 0x2029)
+
+
+def _escape(code: int) -> str:
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+_SHOWN_AS_ESCAPES = {code: _escape(code) for code in (*_CONTROLS, *_BIDI_CONTROLS)}
+_KEPT_ON_ONE_LINE = _SHOWN_AS_ESCAPES | {code: _escape(code) for code in _LINE_BREAKS}
 
 
 def terminal_safe(text: str) -> str:
     """``text`` with every control character written as an escape (``\\x1b``), so that
     text read from a file or a database cannot clear a terminal or draw on it."""
     return text.translate(_SHOWN_AS_ESCAPES)
+
+
+def one_line(text: str) -> str:
+    """``text`` made :func:`terminal_safe` and with its line breaks written as escapes too
+    (``\\x0a``, ``\\u2028``): for a value read from a file and printed within a line of
+    output, so it cannot add lines of its own, such as a forged verdict."""
+    return text.translate(_KEPT_ON_ONE_LINE)

@@ -126,6 +126,20 @@ def test_verify_html_writes_the_report_and_replaces_an_old_one(
     assert [p.name for p in sh.root.iterdir() if p.name.startswith(".custody-report-")] == []
 
 
+def test_verify_html_draws_claimed_times_at_the_ends_of_the_years_1_to_9999(
+    sh: Shell, chain: dict[str, str]
+) -> None:
+    for at in ("9999-12-31T23:59:00+00:00", "0001-01-01T00:00:00+00:00"):
+        assert sh("event", "store", CASE, "ITEM-1", "--key", chain["carl"], "--at", at) == 0, sh.err
+    bundle = _export(sh, chain)
+    report = sh.root / "report.html"
+    code = sh("verify", bundle, "--trust", _trust(sh, chain), "--html", str(report))
+    assert code == 0, sh.out + sh.err
+    html = report.read_text(encoding="utf-8")
+    assert "9999-12-31 23:59:00 UTC" in html
+    assert "0001-01-01 00:00:00 UTC" in html
+
+
 def test_untrusted_signer_exits_1_naming_key_untrusted(sh: Shell, chain: dict[str, str]) -> None:
     bundle = _export(sh, chain)
     trust = _trust(sh, chain, people=("ines",))  # Carl's key is left out

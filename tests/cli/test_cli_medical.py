@@ -178,6 +178,17 @@ def test_validate_the_sample_reports_its_departures(sh: Shell, clinic: dict[str,
     assert {d["code"] for d in report["departures"]} == {"A16.5", "A16.6"}
 
 
+def test_validate_keeps_a_quoted_field_name_on_its_line(sh: Shell, clinic: dict[str, Any]) -> None:
+    # An unknown field's name is quoted in its pointer: its line break must not add a line.
+    forged = "valid; 0 departure(s) from the Protocol"
+    path = sh.root / "forged.json"
+    path.write_text(json.dumps({**clinic["document"], f"x\n{forged}": 1}))
+    assert sh("medical", "validate", str(path)) == 2
+    lines = (sh.out + sh.err).splitlines()
+    assert forged not in lines
+    assert any(f"/x\\x0a{forged}" in line for line in lines)
+
+
 def test_validate_json_reports_an_unreadable_document_as_json(
     sh: Shell, clinic: dict[str, Any]
 ) -> None:

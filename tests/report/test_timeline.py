@@ -320,3 +320,38 @@ def test_any_span_has_ticks_inside_the_plot(span: timedelta) -> None:
     ]
     assert 1 <= len(xs) <= 7
     assert all(_timeline._X0 <= x <= _timeline._X1 for x in xs)
+
+
+FIRST_DAY = datetime(1, 1, 1, tzinfo=UTC)
+LAST_MINUTE = datetime(9999, 12, 31, 23, 59, tzinfo=UTC)
+LAST_MILLISECOND = datetime(9999, 12, 31, 23, 59, 59, 999000, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "times",
+    [
+        [FIRST_DAY],
+        [LAST_MINUTE],
+        [LAST_MILLISECOND],
+        [FIRST_DAY, LAST_MINUTE],
+        [FIRST_DAY, FIRST_DAY + timedelta(days=1)],
+        [LAST_MINUTE - timedelta(days=1), LAST_MINUTE],
+        [FIRST_DAY, T0, LAST_MILLISECOND],
+    ],
+    ids=["first", "last", "last-ms", "both", "near-first", "near-last", "both-and-now"],
+)
+def test_claimed_times_at_the_ends_of_the_years_1_to_9999_draw(times: list[datetime]) -> None:
+    """Claimed times are the signers' word: any of the years 1 to 9999 must draw, without
+    the scale's margin or its ticks going past them."""
+    events = [
+        attrs.evolve(event(n, "ITEM-1", "acquired" if n == 0 else "stored", INES, 0), time=t)
+        for n, t in enumerate(times)
+    ]
+    root = parse(timeline_svg(events, NAMES))
+    xs = [float(line.get("x1") or 0) for line in root.iter("line") if line.get("stroke") == "#bbb"]
+    assert 1 <= len(xs) <= 7
+    assert all(_timeline._X0 <= x <= _timeline._X1 for x in xs)
+    dates = [t for t in texts(root) if len(t) == 10 and t[4] == "-"]
+    assert len(dates) == len(xs)  # every tick dated, the year in four digits
+    everything = " ".join(texts(root))
+    assert f"{times[0].date().isoformat()} {times[0]:%H:%M:%S} UTC" in everything

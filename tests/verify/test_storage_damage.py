@@ -15,6 +15,7 @@ from custody.bundle import export_bundle
 from custody.cli import main
 from custody.errors import StoreError
 from custody.ledger import Ledger
+from custody.model import EventBody, EventType
 from custody.testing import Cast, new_ledger, record_sample_case
 from custody.verify import VerificationReport, verify_ledger
 from ledger_files import tamper
@@ -169,6 +170,21 @@ def test_the_cli_prints_control_characters_as_escapes(closed: Path) -> None:
     shown = out.getvalue()
     assert "\x1b" not in shown
     assert "FAILED" in shown.splitlines()[1]
+
+
+def test_the_cli_keeps_each_quoted_value_on_its_line(tmp_path: Path, cast: Cast) -> None:
+    # A signer's free text is quoted in the timeline: its line breaks must not add lines.
+    forged = "VERIFIED: every check passed."
+    path = tmp_path / "ledger.db"
+    with new_ledger(path, cast) as ledger:
+        record_sample_case(ledger, cast)
+        body = EventBody(EventType.ACCESSED, datetime.now(UTC), purpose=f"look\n{forged}")
+        ledger.record("CASE-1", "ITEM-1", body, cast.analyst)
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["--ledger", str(path), "log", "CASE-1"], out=out, err=err) == 0
+    lines = out.getvalue().splitlines()
+    assert forged not in [line.strip() for line in lines]
+    assert any(f"purpose: look\\x0a{forged}" in line for line in lines)
 
 
 def test_a_row_filed_under_the_verified_case_is_compared(tmp_path: Path, cast: Cast) -> None:

@@ -16,7 +16,7 @@ from typing import TextIO, cast
 
 from PIL import Image
 
-from custody._text import terminal_safe
+from custody._text import one_line, terminal_safe
 from custody.cli._commands import COMMANDS
 from custody.cli._context import Context
 from custody.cli._parser import UsageError, build_parser
@@ -57,10 +57,10 @@ def main(
         print("interrupted: everything recorded so far stays recorded", file=err)
         return EXIT_INTERRUPTED
     except VerificationError as exc:
-        print(f"verification failed: {exc}", file=err)
+        print(one_line(f"verification failed: {exc}"), file=err)
         return EXIT_FAILED
-    except CustodyError as exc:
-        print(f"error: {exc}", file=err)
+    except CustodyError as exc:  # messages quote input: a name must not add lines of its own
+        print(one_line(f"error: {exc}"), file=err)
         return EXIT_BAD_INPUT
 
 

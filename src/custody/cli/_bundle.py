@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TextIO
 
 from custody._fs import refuse_existing
+from custody._text import one_line
 from custody.bundle import (
     BundleVerification,
     ExportResult,
@@ -111,6 +112,8 @@ def _export_lines(case: str, result: ExportResult) -> list[str]:
 
 
 def _verification_lines(v: BundleVerification) -> list[str]:
+    """The text output of ``custody verify``. Every value from the bundle goes through
+    :func:`one_line`: a line break in it would let the bundle print lines of its own."""
     report = v.report
     problems = report.problem_count
     lines = ["VERIFIED" if v.ok else f"NOT VERIFIED: {problems} problem{_s(problems)}"]
@@ -121,19 +124,21 @@ def _verification_lines(v: BundleVerification) -> list[str]:
         for f in item.files
         if f.status is FileStatus.WITHHELD
     ]
+    case = one_line(v.case) if v.case else "(not stated)"
+    origin = one_line(v.origin) if v.origin else "(not stated)"
     lines.append(
-        f"bundle {v.bundle}: case {v.case or '(not stated)'}, log {v.origin or '(not stated)'}, "
-        f"{len(v.items)} items, {len(v.timeline) + v.timeline_omitted} events, {len(files)} files "
+        f"bundle {one_line(v.bundle)}: case {case}, log {origin}, {len(v.items)} items, "
+        f"{len(v.timeline) + v.timeline_omitted} events, {len(files)} files "
         f"({len(files) - len(withheld)} carried, {len(withheld)} withheld)"
     )
     for reference, file in withheld:
         lines.append(
-            f"  withheld: item {reference}, {file.name}: SHA-256 {file.sha256.hex()}, "
-            f"{file.size:,} bytes (not in the bundle)"
+            f"  withheld: item {one_line(reference)}, {one_line(file.name)}: "
+            f"SHA-256 {file.sha256.hex()}, {file.size:,} bytes (not in the bundle)"
         )
     untrusted = [s for s in v.signers if not s.trusted]
     for signer in untrusted:
-        claimed = signer.claimed_name or "no name claimed"
+        claimed = one_line(signer.claimed_name) if signer.claimed_name else "no name claimed"
         lines.append(f"  not in your trust policy: key {signer.key_id.hex()} ({claimed})")
     if report.problems:
         lines.append("problems:")
@@ -155,7 +160,8 @@ def _verification_lines(v: BundleVerification) -> list[str]:
 
 
 def _problem_line(problem: Problem) -> str:
-    return f"  {problem.code} at {problem.where}: {problem.message}"
+    # Where and why may quote the bundle: a member's name, an item's reference.
+    return f"  {one_line(str(problem))}"
 
 
 def _not_listed(count: int, what: str) -> list[str]:

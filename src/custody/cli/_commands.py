@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from custody._fs import refuse_existing
+from custody._text import one_line
 from custody.cli._bundle import COMMANDS as BUNDLE_COMMANDS
 from custody.cli._context import Context, parse_time, read_checkpoint
 from custody.cli._demo import COMMANDS as DEMO_COMMANDS
@@ -252,7 +253,8 @@ def _place(name: str | None) -> Place | None:
 
 
 def _print(out: TextIO, lines: list[str]) -> None:
-    out.write("".join(line + "\n" for line in lines))
+    # Each is one line: text quoted from a ledger or a file must not break it into more.
+    out.write("".join(one_line(line) + "\n" for line in lines))
 
 
 def _write_new(path: Path, data: bytes) -> None:

@@ -12,6 +12,7 @@ from typing import Any, TextIO
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from custody._text import one_line
 from custody.cli._context import Context
 from custody.errors import CustodyError
 from custody.intake import (
@@ -48,7 +49,7 @@ def inspect(args: argparse.Namespace, ctx: Context, out: TextIO) -> int:
             # reach the JSON as a lone surrogate, which strict parsers refuse.
             name, error = recorded_name(path), recorded_name(str(exc))
             line = json.dumps({"file": name, "error": error})
-            print(line if args.json else f"{name}: error: {error}", file=out)
+            print(line if args.json else one_line(f"{name}: error: {error}"), file=out)
             continue
         if args.json:
             print(json.dumps(report.to_json()), file=out)
@@ -241,7 +242,8 @@ def _fixity_lines(report: FixityReport) -> list[str]:
 
 
 def _print(out: TextIO, lines: list[str]) -> None:
-    out.write("".join(line + "\n" for line in lines))
+    # Each is one line: text quoted from a ledger or a file must not break it into more.
+    out.write("".join(one_line(line) + "\n" for line in lines))
 
 
 COMMANDS: dict[tuple[str, str | None], Callable[[argparse.Namespace, Context, TextIO], int]] = {

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from custody._fs import create_new_file, read_limited, refuse_existing
+from custody._text import one_line
 from custody.cli._context import Context, parse_time
 from custody.errors import CustodyError, InvalidInput, StoreError
 from custody.intake import BlobStore
@@ -238,7 +239,7 @@ def _read_evaluation(path: str, out: TextIO, *, as_json: bool = False) -> Evalua
             print(json.dumps({"ok": False, "problems": problems, "departures": []}), file=out)
         else:
             for problem in exc.problems:
-                print(f"{problem.pointer or '/'}: {problem.message}", file=out)
+                print(one_line(f"{problem.pointer or '/'}: {problem.message}"), file=out)
         raise DocumentError(path, list(exc.problems)) from None
 
 
@@ -374,10 +375,11 @@ def _print_report(out: TextIO, report: ValidationReport, as_json: bool) -> None:
         print(json.dumps(report.to_dict()), file=out)
         return
     for problem in report.hard:
-        print(f"{problem.code} {problem.pointer}: {problem.message}", file=out)
+        print(one_line(f"{problem.code} {problem.pointer}: {problem.message}"), file=out)
     for problem in report.departures:
         reason = f" (reason: {problem.reason})" if problem.reason else " (no reason stated)"
-        print(f"departure {problem.code} {problem.pointer}: {problem.message}{reason}", file=out)
+        line = f"departure {problem.code} {problem.pointer}: {problem.message}{reason}"
+        print(one_line(line), file=out)
     verdict = "valid" if report.ok else f"{len(report.hard)} problem(s)"
     print(f"{verdict}; {len(report.departures)} departure(s) from the Protocol", file=out)
 

@@ -191,8 +191,13 @@ def _holder_name(names: Mapping[bytes, str], key: bytes | None) -> str:
     return names.get(key) or f"key {key.hex()[:8]}\u2026"
 
 
+def _date(moment: datetime) -> str:
+    """``YYYY-MM-DD``, the year in four digits even before 1000 (``%Y`` may not pad it)."""
+    return moment.astimezone(UTC).date().isoformat()
+
+
 def _when(moment: datetime) -> str:
-    return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC"
+    return f"{_date(moment)} {moment.astimezone(UTC):%H:%M:%S} UTC"
 
 
 def _n(value: float) -> str:
@@ -244,6 +249,9 @@ _TICK_STEPS: Final = tuple(
     )
 )
 _MAX_TICKS: Final = 6
+_HOUR: Final = timedelta(hours=1)
+_EARLIEST: Final = datetime.min.replace(tzinfo=UTC)
+_LATEST: Final = datetime.max.replace(tzinfo=UTC)
 
 
 @attrs.frozen
@@ -255,25 +263,31 @@ class _Scale:
 
     @classmethod
     def over(cls, times: Sequence[datetime]) -> _Scale:
+        """A scale a little wider than ``times``; inside the years 1 to 9999 even when the
+        claimed times sit at either end of them, as a datetime cannot go past them."""
         low, high = min(times), max(times)
         span = high - low
-        if span < timedelta(minutes=10):  # one event, or all at one instant
-            middle = low + span / 2
-            return cls(middle - timedelta(minutes=30), middle + timedelta(minutes=30))
-        return cls(low - span * 0.03, high + span * 0.03)
+        if span < timedelta(minutes=10):  # one event, or all at one instant: an hour round
+            middle = max(low + span / 2, _EARLIEST + _HOUR / 2)
+            start = min(middle - _HOUR / 2, _LATEST - _HOUR)
+            return cls(start, start + _HOUR)
+        margin = span * 0.03
+        return cls(low - min(margin, low - _EARLIEST), high + min(margin, _LATEST - high))
 
     def x(self, moment: datetime) -> float:
         fraction = (moment - self.start) / (self.end - self.start)
         return _X0 + min(1.0, max(0.0, fraction)) * (_X1 - _X0)
 
     def ticks(self) -> list[datetime]:
+        """At most about :data:`_MAX_TICKS` round times inside the scale. Integer division
+        keeps every tick exactly inside it, so none can fall past the years 1 to 9999."""
         span = self.end - self.start
         step = next((s for s in _TICK_STEPS if span / s <= _MAX_TICKS), None)
         if step is None:  # millennia: one step of the span's size
             step = timedelta(days=365 * math.ceil(span.days / 365 / _MAX_TICKS))
         epoch = datetime(1970, 1, 1, tzinfo=UTC)
-        first = epoch + step * math.ceil((self.start - epoch) / step)
-        return [first + step * n for n in range(int((self.end - first) / step) + 1)]
+        first = epoch - step * ((epoch - self.start) // step)  # the first step at or after start
+        return [first + step * n for n in range((self.end - first) // step + 1)]
 
 
 # --- the figure -------------------------------------------------------------------------------
@@ -428,7 +442,7 @@ def _axis(f: _Figure, lanes: int) -> list[Html]:
     for tick in f.scale.ticks():
         x = _n(f.scale.x(tick))
         parts.append(el("line", x1=x, y1=_AXIS_Y - 4, x2=x, y2=bottom, stroke="#bbb"))
-        parts.append(_text(f.scale.x(tick), 18, f"{tick:%Y-%m-%d}", anchor="middle"))
+        parts.append(_text(f.scale.x(tick), 18, _date(tick), anchor="middle"))
         parts.append(_text(f.scale.x(tick), 31, f"{tick:%H:%M}", anchor="middle"))
     return parts
 
