@@ -11,8 +11,9 @@ the enumeration values, which never depend on the language of the report.
 
 Where the Istanbul Protocol has a term of art, the English label is the Protocol's exact term.
 The Spanish and French labels could not be checked against the official UN editions while this
-module was written; each table says which wording was confirmed, from where, and which was
-chosen here. ``docs/medical.md`` ("Languages of the report") summarises the same facts.
+module was written: every Spanish and French label is CHOSEN here unless the comment above its
+table marks it CONFIRMED and names the source; some comments also say where a chosen wording
+comes from. ``docs/medical.md`` ("Languages of the report") summarises the same facts.
 
 Sources named in the comments below:
 
