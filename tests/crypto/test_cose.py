@@ -112,6 +112,24 @@ def test_sig_structure_known_answer() -> None:
     assert sig_structure(bytes.fromhex("a201270300"), b"This is the content.") == expected
 
 
+_HEAD_LENGTHS = st.sampled_from([0, 1, 23, 24, 255, 256, 65535, 65536])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    protected=st.one_of(st.binary(max_size=300), _HEAD_LENGTHS.map(bytes)),
+    aad=st.binary(max_size=40),
+    payload=st.one_of(st.binary(max_size=300), _HEAD_LENGTHS.map(bytes)),
+)
+def test_sig_structure_is_the_deterministic_cbor_of_its_four_items(
+    protected: bytes, aad: bytes, payload: bytes
+) -> None:
+    # Written head by head: it must equal a general encoder's output at every length head.
+    body = b"" if protected == b"\xa0" else protected
+    expected = cbor2.dumps(["Signature1", body, aad, payload])
+    assert sig_structure(protected, payload, aad) == expected
+
+
 def test_sig_structure_treats_encoded_empty_map_as_no_attributes() -> None:
     # RFC 9052 §4.4: with no protected attributes the Sig_structure carries h''.
     assert sig_structure(b"\xa0", PAYLOAD) == sig_structure(b"", PAYLOAD)

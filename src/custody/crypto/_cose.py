@@ -336,10 +336,30 @@ def sig_structure(protected: bytes, payload: bytes, external_aad: bytes = b"") -
         The deterministic CBOR of ``["Signature1", protected, external_aad, payload]``.
     """
     body = b"" if protected == _EMPTY_MAP else protected
-    parts = [bytes(part) for part in (body, external_aad, payload)]
-    # A text string and three byte strings: plain cbor2 output is already deterministic, and
-    # this runs once per signature checked, so the general encoder's checks are skipped.
-    return cbor2.dumps([_SIGNATURE1_CONTEXT, *parts])
+    # An array of a fixed text and three byte strings, written head by head: this runs once
+    # per signature checked, and setting up an encoder would cost more than the writing.
+    parts = [_SIGNATURE1_START]
+    for part in (body, external_aad, payload):
+        part = bytes(part)
+        parts += (_byte_string_head(len(part)), part)
+    return b"".join(parts)
+
+
+# Array of four (0x84), then the text "Signature1" (0x6a: ten bytes).
+_SIGNATURE1_START: Final = b"\x84\x6a" + _SIGNATURE1_CONTEXT.encode()
+
+
+def _byte_string_head(length: int) -> bytes:
+    """The shortest head of a byte string of ``length`` bytes (RFC 8949 §4.2.1)."""
+    if length < 24:
+        return bytes((0x40 | length,))
+    if length < 0x100:
+        return bytes((0x58, length))
+    if length < 0x10000:
+        return b"\x59" + length.to_bytes(2, "big")
+    if length < 0x100000000:
+        return b"\x5a" + length.to_bytes(4, "big")
+    return b"\x5b" + length.to_bytes(8, "big")
 
 
 # --- signing -----------------------------------------------------------------------------

@@ -128,6 +128,18 @@ def _artifacts(value: Any) -> tuple[Artifact, ...]:
     return artifacts
 
 
+# Converters that return a member as it is: from_dict has looked it up already, and the enum
+# call would only look it up again.
+def _event_type(value: Any) -> EventType:
+    return value if type(value) is EventType else EventType(value)
+
+
+def _seal_state(value: Any) -> SealState | None:
+    if value is None or type(value) is SealState:
+        return value
+    return SealState(value)
+
+
 _NO_DETAILS: Mapping[str, Any] = FrozenMap()
 
 
@@ -164,14 +176,12 @@ class EventBody:
         details: further structured facts (intake media facts, parent references...).
     """
 
-    type: EventType = attrs.field(converter=EventType)
+    type: EventType = attrs.field(converter=_event_type)
     time: datetime = attrs.field(converter=utc_datetime)
     place: Place | None = None
     purpose: str | None = attrs.field(default=None, validator=text_field())
     seals: tuple[str, ...] = attrs.field(default=(), converter=sorted_seals)
-    seal_state: SealState | None = attrs.field(
-        default=None, converter=attrs.converters.optional(SealState)
-    )
+    seal_state: SealState | None = attrs.field(default=None, converter=_seal_state)
     condition: str | None = attrs.field(default=None, validator=text_field())
     counterparty: str | None = attrs.field(default=None, validator=text_field(500))
     description: str | None = attrs.field(default=None, validator=text_field())
@@ -228,9 +238,10 @@ class Event:
     def to_dict(self) -> dict[str, Any]:
         """The event as the CBOR-ready map that is signed; absent optional fields left out."""
         body = self.body
+        # ``_value_``, not ``value``: the same text, without the enum property's slow lookup.
         out: dict[str, Any] = {
             "v": FORMAT_VERSION,
-            "type": body.type.value,
+            "type": body.type._value_,
             "case": self.case,
             "seq": self.seq,
             "prev": self.prev,
@@ -247,7 +258,7 @@ class Event:
         if body.seals:
             out["seals"] = list(body.seals)
         if body.seal_state is not None:
-            out["seal_state"] = body.seal_state.value
+            out["seal_state"] = body.seal_state._value_
         if body.condition is not None:
             out["condition"] = body.condition
         if body.counterparty is not None:

@@ -47,6 +47,9 @@ class Actor:
         return self.key_id.hex()
 
 
+_PLACE_KEYS = frozenset({"name", "address", "lat_e7", "lon_e7"})
+
+
 @attrs.frozen
 class Place:
     """Where an event happened: a name, and optionally an address and coordinates."""
@@ -75,7 +78,7 @@ class Place:
         """Build a place from :meth:`to_dict` output; unknown keys are refused."""
         if not isinstance(data, dict):
             raise InvalidInput("must be a map", field="place")
-        unknown = set(data) - {"name", "address", "lat_e7", "lon_e7"}
+        unknown = data.keys() - _PLACE_KEYS
         if unknown:
             raise InvalidInput(f"unknown keys {sorted(unknown)}", field="place")
         if "name" not in data:

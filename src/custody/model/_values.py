@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
@@ -19,6 +20,7 @@ KEY_ID_SIZE = 32
 SHA256_SIZE = 32
 MAX_TEXT = 4096
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MILLISECOND = timedelta(milliseconds=1)  # built once: every event time passes through here
 
 
 def check_reference(value: str, field: str) -> str:
@@ -28,13 +30,22 @@ def check_reference(value: str, field: str) -> str:
     path separators or characters some file systems refuse. They must never carry a
     person's name (DESIGN.md principle 5).
     """
-    if not isinstance(value, str) or not _REFERENCE.fullmatch(value):
+    if type(value) is str:
+        valid = _is_reference(value)
+    else:  # a str subclass could hash and compare like a cached reference: match it afresh
+        valid = isinstance(value, str) and _REFERENCE.fullmatch(value) is not None
+    if not valid:
         raise InvalidInput(
             f"{value!r} is not a valid reference (1-128 letters, digits and . _ -, "
             "starting with a letter or digit)",
             field=field,
         )
     return value
+
+
+@functools.lru_cache(maxsize=1024)  # a log names the same few cases and items over and over
+def _is_reference(value: str) -> bool:
+    return _REFERENCE.fullmatch(value) is not None
 
 
 def check_text(value: str | None, field: str, *, limit: int = MAX_TEXT) -> str | None:
@@ -85,7 +96,7 @@ def utc_datetime(value: datetime, field: str = "time") -> datetime:
 
 def to_millis(value: datetime) -> int:
     """Whole milliseconds since the Unix epoch (UTC) for an aware datetime."""
-    return (value - _EPOCH) // timedelta(milliseconds=1)
+    return (value - _EPOCH) // _MILLISECOND
 
 
 def from_millis(value: int) -> datetime:
@@ -96,7 +107,7 @@ def from_millis(value: int) -> datetime:
     """
     if not _MIN_MILLIS <= value <= _MAX_MILLIS:
         raise InvalidInput(f"{value} ms since 1970 is outside the years 1 to 9999", field="time")
-    return _EPOCH + timedelta(milliseconds=value)
+    return _EPOCH + _MILLISECOND * value
 
 
 _MIN_MILLIS = to_millis(datetime.min.replace(tzinfo=UTC))
@@ -140,8 +151,10 @@ def text_field(limit: int = MAX_TEXT, *, one_line: bool = False) -> AttrsValidat
     """Validator for optional free text of at most ``limit`` characters (one line if asked)."""
 
     def validate(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is None:  # most optional text is absent: skip the call
+            return
         check_text(value, attribute.name, limit=limit)
-        if one_line and value is not None and "\n" in value:
+        if one_line and "\n" in value:
             raise InvalidInput("must be one line", field=attribute.name)
 
     return validate
@@ -206,7 +219,19 @@ def enum_member(kind: type[_E], value: Any, field: str) -> _E:
         InvalidInput: naming ``field`` and the allowed values.
     """
     try:
+        # The lookup the enum call starts with, minus its two Python-level frames.
+        member: _E = _members_by_value(kind)[value]
+    except (KeyError, TypeError):
+        pass  # not a value, or unhashable: the enum call decides
+    else:
+        return member
+    try:
         return kind(value)
     except ValueError:
         allowed = ", ".join(m.value for m in kind)
         raise InvalidInput(f"{value!r} is not one of: {allowed}", field=field) from None
+
+
+@functools.cache  # one map per enum class, which is immutable
+def _members_by_value(kind: type[_E]) -> dict[Any, _E]:
+    return {member.value: member for member in kind}

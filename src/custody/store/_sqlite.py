@@ -133,7 +133,8 @@ _ENTRY_TYPES = (int, str, str, int, str, bytes, bytes, bytes)
 
 def _as_stored(row: tuple[Any, ...]) -> bool:
     """Whether every column of an entries row has the type the ledger writes."""
-    return all(type(value) is kind for value, kind in zip(row, _ENTRY_TYPES, strict=True))
+    # Types compare by identity, so this is ``type(value) is kind`` column by column.
+    return tuple(map(type, row)) == _ENTRY_TYPES
 
 
 # A damaged or edited file can hold any SQLite type in any column (a type affinity is no
